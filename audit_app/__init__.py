@@ -1,0 +1,94 @@
+"""Case-file audit and moderation tool: the application factory."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask, render_template
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from audit_app.extensions import csrf, db, login_manager, migrate
+from config import config_for
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_name=None, overrides=None):
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+    )
+    config = config_for(config_name)
+    app.config.from_object(config)
+    if overrides:
+        app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError(
+            "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random "
+            "value (for example: python -c 'import secrets; print(secrets.token_hex(32))') "
+            "before starting the app in production."
+        )
+    if config.ENV_NAME == "production":
+        app.debug = False
+    logging.basicConfig(level=logging.INFO)
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from audit_app import auth, cli, security, templating
+    from audit_app.admin import bp as admin_bp
+    from audit_app.auth import bp as auth_bp
+    from audit_app.main import bp as main_bp
+
+    auth.init_login_manager(login_manager)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(main_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    cli.register(app)
+    templating.register(app)
+
+    app.before_request(security.enforce_idle_timeout)
+    app.after_request(security.set_security_headers)
+    register_error_pages(app)
+    return app
+
+
+def register_error_pages(app):
+    from flask_wtf.csrf import CSRFError
+
+    def page(status, template):
+        def handler(error):
+            return render_template(template, error=error), status
+
+        return handler
+
+    app.register_error_handler(400, page(400, "errors/400.html"))
+    app.register_error_handler(CSRFError, page(400, "errors/csrf.html"))
+    app.register_error_handler(403, page(403, "errors/403.html"))
+    app.register_error_handler(404, page(404, "errors/404.html"))
+    app.register_error_handler(405, page(405, "errors/405.html"))
+
+    def server_error(error):
+        db.session.rollback()
+        return render_template("errors/500.html"), 500
+
+    app.register_error_handler(500, server_error)

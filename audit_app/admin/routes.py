@@ -1,0 +1,245 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from audit_app.admin import bp, services
+from audit_app.admin.forms import EventFilterForm, NewUserForm, ServiceForm, TeamForm, UserForm
+from audit_app.authz import roles_required
+from audit_app.extensions import db
+from audit_app.forms import EditConflict, check_version
+from audit_app.models import Event, Service, Team, User
+
+PAGE_SIZE = 50
+
+
+def _teams():
+    return db.session.scalars(select(Team).order_by(Team.name)).all()
+
+
+def _active_users():
+    return db.session.scalars(select(User).where(User.active).order_by(User.name)).all()
+
+
+def _int_or_none(value):
+    return int(value) if value else None
+
+
+def _user_values(form):
+    return {
+        "email": form.email.data,
+        "name": form.name.data.strip(),
+        "roles": set(form.roles.data),
+        "team_id": _int_or_none(form.team_id.data),
+        "active": form.active.data,
+    }
+
+
+def _conflict_rows(form, current):
+    """(label, saved value, your value) for each field someone else changed."""
+    rows = []
+    for name, saved in current.items():
+        field = form[name]
+        mine = field.data
+        if isinstance(saved, set):
+            mine = set(mine or [])
+        elif isinstance(saved, int) and not isinstance(saved, bool):
+            mine = _int_or_none(mine)
+        if mine != saved:
+            rows.append((field.label.text, saved, mine))
+    return rows
+
+
+def _save(form, obj, values, update, template, **context):
+    """Apply an edit unless someone else saved first; the conflict page shows both versions."""
+    try:
+        check_version(obj, form.version.data)
+        update(obj, values, actor=current_user)
+    except EditConflict:
+        db.session.rollback()
+        current = {k: getattr(obj, k) for k in values}
+        form.version.data = obj.row_version
+        return render_template(
+            template, form=form, conflict=_conflict_rows(form, current), **context
+        )
+    except services.DuplicateError as error:
+        db.session.rollback()
+        form[error.field].errors.append(str(error))
+        return render_template(template, form=form, **context)
+    db.session.commit()
+    return None
+
+
+@bp.route("/users")
+@roles_required("admin")
+def users():
+    page = request.args.get("page", 1, type=int)
+    pagination = db.paginate(
+        select(User).order_by(User.active.desc(), User.name), page=page, per_page=PAGE_SIZE
+    )
+    return render_template("admin/users.html", pagination=pagination)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles_required("admin")
+def new_user():
+    form = NewUserForm(_teams())
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                **_user_values(form), password=form.password.data, actor=current_user
+            )
+        except services.DuplicateError as error:
+            db.session.rollback()
+            form[error.field].errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"User {user.email} created.")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_user(user_id):
+    user = db.get_or_404(User, user_id)
+    form = UserForm(_teams(), obj=user)
+    if request.method == "GET":
+        form.roles.data = sorted(user.roles)
+        form.team_id.data = str(user.team_id or "")
+        form.version.data = user.row_version
+    if form.validate_on_submit():
+        if user.id == current_user.id and ("admin" not in form.roles.data or not form.active.data):
+            form.roles.errors.append("You cannot remove your own admin role or deactivate yourself")
+        else:
+            response = _save(
+                form, user, _user_values(form), services.update_user,
+                "admin/user_form.html", user=user,
+            )
+            if response is not None:
+                return response
+            flash(f"User {user.email} saved.")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.route("/teams")
+@roles_required("admin")
+def teams():
+    services_ = db.session.scalars(select(Service).order_by(Service.name)).all()
+    teams_ = db.session.scalars(
+        select(Team).order_by(Team.name).options(db.joinedload(Team.manager))
+    ).all()
+    return render_template("admin/teams.html", services=services_, teams=teams_)
+
+
+def _team_values(form):
+    return {
+        "name": form.name.data,
+        "service_id": int(form.service_id.data),
+        "manager_id": _int_or_none(form.manager_id.data),
+        "active": form.active.data,
+    }
+
+
+def _team_form(**kwargs):
+    services_ = db.session.scalars(select(Service).order_by(Service.name)).all()
+    return TeamForm(services_, _active_users(), **kwargs)
+
+
+@bp.route("/teams/new", methods=["GET", "POST"])
+@roles_required("admin")
+def new_team():
+    form = _team_form()
+    if form.validate_on_submit():
+        try:
+            team = services.create_team(actor=current_user, **_team_values(form))
+        except services.DuplicateError as error:
+            db.session.rollback()
+            form[error.field].errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Team {team.name} created.")
+            return redirect(url_for("admin.teams"))
+    return render_template("admin/team_form.html", form=form, team=None)
+
+
+@bp.route("/teams/<int:team_id>", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_team(team_id):
+    team = db.get_or_404(Team, team_id)
+    form = _team_form(obj=team)
+    if request.method == "GET":
+        form.service_id.data = str(team.service_id)
+        form.manager_id.data = str(team.manager_id or "")
+        form.version.data = team.row_version
+    if form.validate_on_submit():
+        response = _save(
+            form, team, _team_values(form), services.update_team,
+            "admin/team_form.html", team=team,
+        )
+        if response is not None:
+            return response
+        flash(f"Team {team.name} saved.")
+        return redirect(url_for("admin.teams"))
+    return render_template("admin/team_form.html", form=form, team=team)
+
+
+def _service_values(form):
+    return {"name": form.name.data, "head_id": _int_or_none(form.head_id.data)}
+
+
+@bp.route("/services/new", methods=["GET", "POST"])
+@roles_required("admin")
+def new_service():
+    form = ServiceForm(_active_users())
+    if form.validate_on_submit():
+        try:
+            service = services.create_service(actor=current_user, **_service_values(form))
+        except services.DuplicateError as error:
+            db.session.rollback()
+            form[error.field].errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Service {service.name} created.")
+            return redirect(url_for("admin.teams"))
+    return render_template("admin/service_form.html", form=form, service=None)
+
+
+@bp.route("/services/<int:service_id>", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_service(service_id):
+    service = db.get_or_404(Service, service_id)
+    form = ServiceForm(_active_users(), obj=service)
+    if request.method == "GET":
+        form.head_id.data = str(service.head_id or "")
+        form.version.data = service.row_version
+    if form.validate_on_submit():
+        response = _save(
+            form, service, _service_values(form), services.update_service,
+            "admin/service_form.html", service=service,
+        )
+        if response is not None:
+            return response
+        flash(f"Service {service.name} saved.")
+        return redirect(url_for("admin.teams"))
+    return render_template("admin/service_form.html", form=form, service=service)
+
+
+@bp.route("/events")
+@roles_required("admin")
+def events():
+    form = EventFilterForm(request.args)
+    query = select(Event).options(db.joinedload(Event.actor)).order_by(Event.id.desc())
+    if form.entity_type.data:
+        query = query.where(Event.entity_type == form.entity_type.data.strip().lower())
+    if form.action.data:
+        query = query.where(Event.action == form.action.data.strip().lower())
+    if form.actor.data:
+        query = query.join(Event.actor).where(
+            User.email == User.normalise_email(form.actor.data)
+        )
+    page = request.args.get("page", 1, type=int)
+    if page < 1:
+        abort(404)
+    pagination = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+    return render_template("admin/events.html", form=form, pagination=pagination)

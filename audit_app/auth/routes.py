@@ -1,0 +1,60 @@
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from audit_app.auth import bp
+from audit_app.auth.forms import ChangePasswordForm, SignInForm
+from audit_app.auth.services import authenticate
+from audit_app.eventlog import record
+from audit_app.extensions import db
+from audit_app.security import is_safe_next, start_session
+
+SIGN_IN_ERROR = (
+    "Enter a correct email address and password. After 5 failed attempts an account "
+    "is locked for 15 minutes."
+)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = SignInForm()
+    next_url = request.args.get("next")
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is None:
+            db.session.commit()  # keep the failure count
+            form.email.errors.append(SIGN_IN_ERROR)
+        else:
+            record("user", user.id, "signed_in", actor=user)
+            db.session.commit()
+            start_session()
+            login_user(user)
+            current_app.logger.info("user %s signed in", user.id)
+            return redirect(next_url if is_safe_next(next_url) else url_for("main.home"))
+    return render_template("auth/sign_in.html", form=form)
+
+
+@bp.route("/sign-out", methods=["POST"])
+def sign_out():
+    logout_user()
+    session.clear()
+    flash("You have signed out.")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    user = current_user._get_current_object()  # not the proxy: login_user stores it
+    form = ChangePasswordForm(user)
+    if form.validate_on_submit():
+        user.set_password(form.new_password.data)
+        record("user", user.id, "password_changed")
+        db.session.commit()
+        # The session version changed; sign this session in again with the new one.
+        start_session()
+        login_user(user)
+        flash("Your password has been changed.")
+        return redirect(url_for("main.home"))
+    return render_template("auth/change_password.html", form=form)

@@ -1,0 +1,69 @@
+"""Flask CLI commands: `flask --app wsgi create-user`, `flask --app wsgi seed-demo`."""
+
+import os
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from audit_app import demo
+from audit_app.admin import services as admin
+from audit_app.extensions import db
+from audit_app.models import ROLES, Team
+
+
+@click.command("create-user")
+@click.option("--email", required=True, help="Sign-in email address (case-insensitive).")
+@click.option("--name", required=True, help="Display name.")
+@click.option(
+    "--role", "roles", multiple=True, required=True, type=click.Choice(sorted(ROLES)),
+    help="A role; repeat for several.",
+)
+@click.option("--team", default=None, help="Team name, exactly as in the teams list.")
+@click.password_option(help="Initial password (asked for when not given).")
+@with_appcontext
+def create_user(email, name, roles, team, password):
+    """Create a user account."""
+    team_id = None
+    if team:
+        team_obj = db.session.scalar(select(Team).where(Team.name == team))
+        if team_obj is None:
+            names = ", ".join(db.session.scalars(select(Team.name).order_by(Team.name)))
+            raise click.UsageError(f"No team called {team!r}. Teams: {names or 'none yet'}")
+        team_id = team_obj.id
+    if len(password) < 12:
+        raise click.UsageError("The password must be 12 characters or more.")
+    try:
+        user = admin.create_user(
+            email=email, name=name, roles=set(roles), password=password, team_id=team_id
+        )
+    except admin.DuplicateError as error:
+        raise click.UsageError(str(error)) from None
+    db.session.commit()
+    click.echo(f"Created {user.email} with roles: {', '.join(sorted(user.roles))}")
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when there are users already.")
+@with_appcontext
+def seed_demo(if_empty):
+    """Load the demo organisation and one account per role."""
+    saved = Path(current_app.instance_path) / "demo-password.txt"
+    password = demo.demo_password(os.environ.get("DEMO_PASSWORD"), saved)
+    if not demo.is_empty():
+        if not if_empty:
+            raise click.UsageError("The database already has users; seed-demo needs an empty one.")
+        click.echo("Demo data is already loaded.")
+    else:
+        demo.seed(password)
+        db.session.commit()
+    click.echo(f"Demo accounts (password: {password}):")
+    for email in demo.demo_emails():
+        click.echo(f"  {email}")
+
+
+def register(app):
+    app.cli.add_command(create_user)
+    app.cli.add_command(seed_demo)

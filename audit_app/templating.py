@@ -1,0 +1,62 @@
+"""Values every template can use: service names, navigation by role, date formats."""
+
+from flask import current_app, request, url_for
+from flask_login import current_user
+
+from audit_app.models import ROLES
+
+# (label, endpoint, roles that see it); an empty roles tuple means every signed-in user.
+NAVIGATION = [
+    ("Home", "main.home", ()),
+    ("Users", "admin.users", ("admin",)),
+    ("Teams", "admin.teams", ("admin",)),
+    ("Event log", "admin.events", ("admin",)),
+]
+
+
+def navigation():
+    if not current_user.is_authenticated:
+        return []
+    items = []
+    for label, endpoint, roles in NAVIGATION:
+        if roles and not current_user.has_role(*roles):
+            continue
+        href = url_for(endpoint)
+        active = request.endpoint == endpoint or (
+            endpoint != "main.home" and request.path.startswith(href)
+        )
+        items.append({"text": label, "href": href, "active": active})
+    return items
+
+
+def format_date(value):
+    return value.strftime("%-d %B %Y") if value else ""
+
+
+def format_datetime(value):
+    return value.strftime("%-d %B %Y at %H:%M") if value else ""
+
+
+def conflict_value(value):
+    if value is None or value == "":
+        return "(none)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, set | list | tuple):
+        return ", ".join(sorted(str(v) for v in value)) or "(none)"
+    return str(value)
+
+
+def register(app):
+    app.add_template_filter(conflict_value, "conflict_value")
+    app.add_template_filter(format_date, "date")
+    app.add_template_filter(format_datetime, "datetime")
+
+    @app.context_processor
+    def inject():
+        return {
+            "council_name": current_app.config["COUNCIL_NAME"],
+            "service_name": current_app.config["SERVICE_NAME"],
+            "navigation": navigation(),
+            "role_names": ROLES,
+        }

@@ -1,0 +1,79 @@
+"""Configuration classes, read from the environment.
+
+`create_app()` picks one by `AUDIT_APP_ENV` (development, testing, production);
+every setting below can be overridden by the environment variable of the same name.
+"""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _env_bool(name, default):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    ENV_NAME = "base"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'audit.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Example Borough Council")
+    SERVICE_NAME = os.environ.get("SERVICE_NAME", "Case file audit")
+    # Sessions end after 30 minutes without a request (checked server-side too).
+    IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30")))
+    PERMANENT_SESSION_LIFETIME = IDLE_TIMEOUT
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    MAX_FAILED_LOGINS = 5
+    LOCKOUT_PERIOD = timedelta(minutes=15)
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    # Where a user is allocated a case from a team they manage: "warn" or "block".
+    CONFLICT_OF_INTEREST = os.environ.get("CONFLICT_OF_INTEREST", "warn")
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-only-not-secret"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 (cheap scrypt for fast tests)
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    DEBUG = False
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name=None):
+    name = name or os.environ.get("AUDIT_APP_ENV", "production")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(
+            f"AUDIT_APP_ENV={name!r} is not one of: {', '.join(CONFIGS)}"
+        ) from None
