@@ -57,7 +57,7 @@ def _save(form, obj, values, update, template, **context):
     except EditConflict:
         db.session.rollback()
         current = {k: getattr(obj, k) for k in values}
-        form.version.data = obj.row_version
+        form.version.raw_data = [str(obj.row_version)]  # saving again keeps yours, knowingly
         return render_template(
             template, form=form, conflict=_conflict_rows(form, current), **context
         )
