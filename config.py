@@ -29,7 +29,9 @@ class Config:
     SERVICE_NAME = os.environ.get("SERVICE_NAME", "Case file audit")
     # Sessions end after 30 minutes without a request (checked server-side too).
     IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30")))
-    PERMANENT_SESSION_LIFETIME = IDLE_TIMEOUT
+    # The cookie outlives the idle timeout so a form posted after a timeout still carries
+    # its CSRF token and can be kept while the user signs in again.
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
@@ -40,6 +42,11 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     # Where a user is allocated a case from a team they manage: "warn" or "block".
     CONFLICT_OF_INTEREST = os.environ.get("CONFLICT_OF_INTEREST", "warn")
+    # Email for notifications, sent by `flask send-email`; unset means home page only.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_FROM = os.environ.get("MAIL_FROM", "case-file-audit@localhost")
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
 
 class DevelopmentConfig(Config):

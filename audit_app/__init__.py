@@ -56,13 +56,21 @@ def create_app(config_name=None, overrides=None):
 
     from audit_app import auth, cli, security, templating
     from audit_app.admin import bp as admin_bp
+    from audit_app.audit_templates import bp as templates_bp
+    from audit_app.audits import bp as audits_bp
     from audit_app.auth import bp as auth_bp
+    from audit_app.cases import bp as cases_bp
     from audit_app.main import bp as main_bp
+    from audit_app.programmes import bp as programmes_bp
 
     auth.init_login_manager(login_manager)
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(templates_bp, url_prefix="/admin/templates")
+    app.register_blueprint(cases_bp, url_prefix="/cases")
+    app.register_blueprint(programmes_bp, url_prefix="/programmes")
+    app.register_blueprint(audits_bp, url_prefix="/audits")
     cli.register(app)
     templating.register(app)
 

@@ -1,37 +1,39 @@
-"""Every route against every role, from one table: tests/authz_matrix.csv.
+"""Every route against every role, from one table per area: tests/authz/<area>.csv.
 
-A route that is missing from the table fails `test_every_route_is_in_the_matrix`, so each
-new view has to say who may use it.
+A route that is missing from the tables fails `test_every_route_is_in_the_matrix`, so each
+new view has to say who may use it. Each area's tests/authz/<area>.py has
+`placeholders(users)`, which makes the records its paths need and returns their ids.
 """
 
 import csv
+import importlib
 from pathlib import Path
 
 import pytest
 
-from audit_app.extensions import db
 from tests.conftest import TEST_PASSWORD
 from tests.pages import CheckingClient
 
-MATRIX = Path(__file__).with_name("authz_matrix.csv")
+MATRIX_DIR = Path(__file__).with_name("authz")
 ROLES = ["anonymous", "admin", "auditor", "moderator", "practice_lead", "manager", "leader"]
 
 
 def load_matrix():
-    lines = [line for line in MATRIX.read_text().splitlines() if not line.startswith("#")]
-    return list(csv.DictReader(lines))
+    rows = []
+    for path in sorted(MATRIX_DIR.glob("*.csv")):
+        lines = [line for line in path.read_text().splitlines() if not line.startswith("#")]
+        rows.extend(csv.DictReader(lines))
+    return rows
 
 
 def matrix_ids(users):
-    """Values for the {placeholders} in the matrix's paths: one real record of each kind."""
-    from audit_app.models import Service, Team
-
-    team = db.session.scalar(db.select(Team).order_by(Team.id))
-    return {
-        "user_id": users["auditor"].id,
-        "team_id": team.id,
-        "service_id": db.session.scalar(db.select(Service.id).order_by(Service.id)),
-    }
+    """Values for the {placeholders} in the matrix's paths: real records of each kind."""
+    ids = {}
+    for path in sorted(MATRIX_DIR.glob("*.py")):
+        if path.stem != "__init__":
+            module = importlib.import_module(f"tests.authz.{path.stem}")
+            ids.update(module.placeholders(users))
+    return ids
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -42,8 +44,8 @@ def test_every_route_is_in_the_matrix(app):
         if rule.endpoint != "static"
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
-    assert routes - listed == set(), "routes missing from tests/authz_matrix.csv"
-    assert listed - routes == set(), "rows in tests/authz_matrix.csv for routes that do not exist"
+    assert routes - listed == set(), "routes missing from tests/authz/*.csv"
+    assert listed - routes == set(), "rows in tests/authz/*.csv for routes that do not exist"
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -1,7 +1,40 @@
 """SQLAlchemy models, one module per part of the domain."""
 
+from audit_app.models.audits import Action, Answer, Audit, AuditResponse, Escalation
+from audit_app.models.cases import COHORTS, Case, CaseCohort
 from audit_app.models.events import Event
+from audit_app.models.notifications import Notification, Setting
 from audit_app.models.org import Service, Team
+from audit_app.models.programmes import Programme, ProgrammeDraw
+from audit_app.models.templates import (
+    AuditTemplate,
+    TemplateQuestion,
+    TemplateSection,
+    TemplateVersion,
+)
 from audit_app.models.users import ROLES, User, UserRole
 
-__all__ = ["ROLES", "Event", "Service", "Team", "User", "UserRole"]
+__all__ = [
+    "COHORTS",
+    "ROLES",
+    "Action",
+    "Answer",
+    "Audit",
+    "AuditResponse",
+    "AuditTemplate",
+    "Case",
+    "CaseCohort",
+    "Escalation",
+    "Event",
+    "Notification",
+    "Programme",
+    "ProgrammeDraw",
+    "Service",
+    "Setting",
+    "Team",
+    "TemplateQuestion",
+    "TemplateSection",
+    "TemplateVersion",
+    "User",
+    "UserRole",
+]

@@ -1,0 +1,164 @@
+"""Audits of one case against a template version, their answers, and what follows from them."""
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from audit_app.extensions import db
+from audit_app.timeutil import utcnow
+
+ALLOCATED, IN_PROGRESS, SUBMITTED, RETURNED = "allocated", "in_progress", "submitted", "returned"
+AUDIT_STATUSES = {
+    ALLOCATED: "Allocated",
+    IN_PROGRESS: "In progress",
+    SUBMITTED: "Submitted",
+    RETURNED: "Returned",
+}
+
+
+class Audit(db.Model):
+    __tablename__ = "audits"
+    __table_args__ = (
+        UniqueConstraint("programme_id", "case_id", name="uq_audits_programme_case"),
+        CheckConstraint(
+            "status IN ('" + "', '".join(AUDIT_STATUSES) + "')", name="known_status"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    auditor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    template_version_id: Mapped[int] = mapped_column(ForeignKey("template_versions.id"))
+    draw_id: Mapped[int | None] = mapped_column(ForeignKey("programme_draws.id"))
+    status: Mapped[str] = mapped_column(String(12), default=ALLOCATED, index=True)
+    due_on: Mapped[date] = mapped_column(Date)
+    # Set when the auditor manages the case's team: shown as a warning.
+    conflict_of_interest: Mapped[bool] = mapped_column(default=False)
+    allocated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    allocated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    started_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None] = mapped_column(index=True)
+    returned_at: Mapped[datetime | None]
+    return_reason: Mapped[str | None] = mapped_column(Text)
+    overall_grade: Mapped[str | None] = mapped_column(String(60))
+    # 0 = best grade on the version's scale; lets the database count "good or better".
+    overall_rank: Mapped[int | None]
+    strengths: Mapped[str | None] = mapped_column(Text)
+    areas_for_development: Mapped[str | None] = mapped_column(Text)
+    row_version: Mapped[int] = mapped_column(default=1)
+
+    programme = relationship("Programme", back_populates="audits")
+    case = relationship("Case")
+    auditor = relationship("User", foreign_keys=[auditor_id])
+    allocated_by = relationship("User", foreign_keys=[allocated_by_id])
+    template_version = relationship("TemplateVersion")
+    draw = relationship("ProgrammeDraw")
+    answers = relationship("Answer", back_populates="audit", cascade="all, delete-orphan")
+    actions = relationship("Action", back_populates="audit", order_by="Action.id")
+    escalations = relationship("Escalation", back_populates="audit", order_by="Escalation.id")
+    responses = relationship("AuditResponse", back_populates="audit", order_by="AuditResponse.id")
+
+    @property
+    def is_editable(self):
+        return self.status in (ALLOCATED, IN_PROGRESS, RETURNED)
+
+
+class Answer(db.Model):
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("audit_id", "question_id", name="uq_answers_question"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("template_questions.id"), index=True)
+    # Grade label, yes/no code, text, ISO date or number, as the question's kind says.
+    value: Mapped[str | None] = mapped_column(Text)
+    # For graded answers: 0 = best grade on the scale.
+    grade_rank: Mapped[int | None]
+    evidence: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    audit = relationship("Audit", back_populates="answers")
+    question = relationship("TemplateQuestion")
+
+
+PROPOSED, OPEN, COMPLETED, VERIFIED, CANCELLED = (
+    "proposed", "open", "completed", "verified", "cancelled"
+)
+ACTION_STATUSES = {
+    PROPOSED: "Proposed",
+    OPEN: "Open",
+    COMPLETED: "Completed",
+    VERIFIED: "Verified",
+    CANCELLED: "Cancelled",
+}
+PRIORITIES = {"high": "High", "medium": "Medium", "low": "Low"}
+
+
+class Action(db.Model):
+    """A recommendation from an audit: proposed while the audit is a draft, open once submitted."""
+
+    __tablename__ = "actions"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('" + "', '".join(ACTION_STATUSES) + "')", name="known_status"
+        ),
+        CheckConstraint(
+            "priority IN ('" + "', '".join(PRIORITIES) + "')", name="known_priority"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    priority: Mapped[str] = mapped_column(String(10), default="medium")
+    status: Mapped[str] = mapped_column(String(10), default=PROPOSED, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None]
+    row_version: Mapped[int] = mapped_column(default=1)
+
+    audit = relationship("Audit", back_populates="actions")
+    case = relationship("Case")
+    owner = relationship("User")
+
+
+class Escalation(db.Model):
+    """A child who may be at immediate risk: kept apart from learning actions."""
+
+    __tablename__ = "escalations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    concern: Mapped[str] = mapped_column(Text)
+    raised_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    raised_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # End of the next working day after it was raised.
+    acknowledge_by: Mapped[datetime]
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    acknowledged_at: Mapped[datetime | None]
+    acknowledgement: Mapped[str | None] = mapped_column(Text)
+
+    audit = relationship("Audit", back_populates="escalations")
+    case = relationship("Case")
+    raised_by = relationship("User", foreign_keys=[raised_by_id])
+    acknowledged_by = relationship("User", foreign_keys=[acknowledged_by_id])
+
+
+class AuditResponse(db.Model):
+    """The team manager's or practitioner's written response to a submitted audit."""
+
+    __tablename__ = "audit_responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    audit = relationship("Audit", back_populates="responses")
+    author = relationship("User")
