@@ -3,6 +3,7 @@
 from audit_app.models.audits import Action, Answer, Audit, AuditResponse, Escalation
 from audit_app.models.cases import COHORTS, Case, CaseCohort
 from audit_app.models.events import Event
+from audit_app.models.kept_posts import KeptPost
 from audit_app.models.notifications import Notification, Setting
 from audit_app.models.org import Service, Team
 from audit_app.models.programmes import Programme, ProgrammeDraw
@@ -26,6 +27,7 @@ __all__ = [
     "CaseCohort",
     "Escalation",
     "Event",
+    "KeptPost",
     "Notification",
     "Programme",
     "ProgrammeDraw",
