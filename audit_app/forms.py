@@ -2,13 +2,20 @@
 
 from wtforms import HiddenField, IntegerField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
 
 class VersionField(IntegerField):
-    """The row version the user started editing from, for conflict detection."""
+    """The row version the user started editing from, for conflict detection.
+
+    Blank on forms that create a record; a missing version on an edit is a conflict.
+    """
 
     widget = HiddenInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators or [Optional()], **kwargs)
 
 
 def choices(pairs, blank=None):

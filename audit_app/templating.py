@@ -1,13 +1,17 @@
 """Values every template can use: service names, navigation by role, date formats."""
 
+from datetime import date
+
 from flask import current_app, request, url_for
 from flask_login import current_user
 
 from audit_app.models import ROLES
+from audit_app.models.templates import YES_NO_ANSWERS
 
 # (label, endpoint, roles that see it); an empty roles tuple means every signed-in user.
 NAVIGATION = [
     ("Home", "main.home", ()),
+    ("My audits", "audits.my_audits", ("auditor",)),
     ("Users", "admin.users", ("admin",)),
     ("Teams", "admin.teams", ("admin",)),
     ("Event log", "admin.events", ("admin",)),
@@ -47,7 +51,16 @@ def conflict_value(value):
     return str(value)
 
 
+def format_iso_date(value):
+    try:
+        return format_date(date.fromisoformat(value))
+    except (TypeError, ValueError):
+        return value or ""
+
+
 def register(app):
+    app.add_template_filter(format_iso_date, "iso_date")
+    app.add_template_global(YES_NO_ANSWERS, "yes_no_labels")
     app.add_template_filter(conflict_value, "conflict_value")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")

@@ -49,6 +49,16 @@ def csrf_token_from(html):
     return field["value"]
 
 
+def hidden_inputs(html, action_path):
+    """Hidden inputs of the POST form that posts to action_path (or to its own page)."""
+    soup = BeautifulSoup(html, "html.parser")
+    for form in soup.find_all("form", method=lambda m: m and m.lower() == "post"):
+        action = form.get("action")
+        if action is None or action == "" or action.split("?")[0] == action_path:
+            return {i["name"]: i.get("value", "") for i in form.find_all("input", type="hidden")}
+    return {"csrf_token": csrf_token_from(html)}
+
+
 class CheckingClient(FlaskClient):
     def open(self, *args, **kwargs):
         # Each request gets its own app context (so its own `g` and database session), as
@@ -61,6 +71,11 @@ class CheckingClient(FlaskClient):
         return response
 
     def submit(self, url, data, page=None, **kwargs):
-        """Open the page holding the form (url itself by default), then post it with its token."""
-        token = csrf_token_from(self.get(page or url).get_data(as_text=True))
-        return self.post(url, data={**data, "csrf_token": token}, **kwargs)
+        """Open the page holding the form (url itself by default) and post it as a browser would.
+
+        The form's hidden inputs (CSRF token, record version) are sent with `data`, which
+        overrides them.
+        """
+        html = self.get(page or url).get_data(as_text=True)
+        hidden = hidden_inputs(html, url.split("?")[0])
+        return self.post(url, data={**hidden, **data}, **kwargs)

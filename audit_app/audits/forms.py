@@ -1,0 +1,235 @@
+"""Audit forms. A section's form is built from its template questions at request time."""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import DateField, DecimalField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from audit_app.forms import VersionField, choices
+from audit_app.models.audits import PRIORITIES
+from audit_app.models.templates import YES_NO_ANSWERS
+
+TEXT_LIMIT = 20000
+
+
+class GovDateField(DateField):
+    """A day/month/year date whose error says what to do, for the GOV.UK date input."""
+
+    def __init__(self, *args, invalid_message="Enter a real date", **kwargs):
+        super().__init__(*args, format="%d %m %Y", widget=GovDateInput(), **kwargs)
+        self.invalid_message = invalid_message
+
+    def process_formdata(self, valuelist):
+        if not any(v.strip() for v in valuelist):
+            # Not posted or left blank: no date, and the widget shows empty boxes.
+            self.raw_data = None if not valuelist else self.raw_data
+            self.data = None
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.invalid_message) from None
+
+
+class GovNumberField(DecimalField):
+    def __init__(self, *args, invalid_message="Enter a number", **kwargs):
+        super().__init__(*args, widget=GovTextInput(), **kwargs)
+        self.invalid_message = invalid_message
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.invalid_message) from None
+
+
+class SectionFormBase(FlaskForm):
+    version = VersionField()
+    save_continue = SubmitField("Save and continue", widget=GovSubmitInput())
+    save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
+
+
+def _field_for(question, label, scale):
+    hint = question.guidance or None
+    if question.kind == "graded":
+        return RadioField(label, choices=choices((g, g) for g in scale), description=hint,
+                          widget=GovRadioInput(), validators=[Optional()])
+    if question.kind == "yes_no":
+        return RadioField(label, choices=choices(YES_NO_ANSWERS.items()), description=hint,
+                          widget=GovRadioInput(), validators=[Optional()])
+    if question.kind == "date":
+        return GovDateField(label, description=hint, validators=[Optional()],
+                            invalid_message=f"Enter a real date for question {label.split()[0]}")
+    if question.kind == "number":
+        return GovNumberField(label, description=hint, validators=[Optional()],
+                              invalid_message=f"Enter a number for question {label.split()[0]}")
+    return TextAreaField(label, description=hint, widget=GovTextArea(),
+                         validators=[Optional(), Length(max=TEXT_LIMIT)])
+
+
+def question_label(section, number, question):
+    return f"{section.position}.{number} {question.text}"
+
+
+def section_form(audit, section, formdata=None):
+    """A form for one section; `form.items` pairs each question with its fields."""
+    version = audit.template_version
+    attrs = {}
+    layout = []
+    for number, question in enumerate(section.questions, start=1):
+        label = question_label(section, number, question)
+        name = f"q{question.id}"
+        attrs[name] = _field_for(question, label, version.scale)
+        evidence = None
+        if question.kind == "graded":
+            evidence = f"{name}_evidence"
+            below = ", ".join(version.scale[version.good_or_better:])
+            hint = (f"Required when the grade is {below}." if question.evidence_required
+                    else "Optional.")
+            attrs[evidence] = TextAreaField(
+                f"Evidence for {label.split()[0]}", description=hint, widget=GovTextArea(),
+                validators=[Optional(), Length(max=TEXT_LIMIT)])
+        layout.append((question, name, evidence))
+    form_class = type("SectionForm", (SectionFormBase,), attrs)
+    form = form_class(formdata=formdata) if formdata is not None else form_class()
+    form.items = [(q, form[name], form[ev] if ev else None) for q, name, ev in layout]
+    return form
+
+
+def fill_from_answers(form, answers):
+    for question, field, evidence in form.items:
+        answer = answers.get(question.id)
+        if answer is None:
+            continue
+        field.data = stored_to_data(question.kind, answer.value)
+        if evidence is not None:
+            evidence.data = answer.evidence
+
+
+def stored_to_data(kind, value):
+    if value in (None, ""):
+        return None
+    if kind == "date":
+        return date.fromisoformat(value)
+    if kind == "number":
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            return None
+    return value
+
+
+def data_to_stored(kind, data):
+    if data in (None, ""):
+        return None
+    if kind == "date":
+        return data.isoformat()
+    if kind == "number":
+        return format(data.normalize(), "f")
+    if kind == "text":
+        return data.strip() or None
+    return data
+
+
+def answers_from_form(form):
+    return {
+        question: (
+            data_to_stored(question.kind, field.data),
+            (evidence.data or "").strip() if evidence is not None else None,
+        )
+        for question, field, evidence in form.items
+    }
+
+
+class SummaryForm(FlaskForm):
+    overall_grade = RadioField("Overall judgement", widget=GovRadioInput(),
+                               validators=[Optional()])
+    strengths = TextAreaField("Strengths", widget=GovTextArea(),
+                              description="What is working well for the child.",
+                              validators=[Optional(), Length(max=TEXT_LIMIT)])
+    areas_for_development = TextAreaField(
+        "Areas for development", widget=GovTextArea(),
+        description="What needs to improve. Put each thing someone must do as a recommendation.",
+        validators=[Optional(), Length(max=TEXT_LIMIT)])
+    version = VersionField()
+    save_continue = SubmitField("Save and continue", widget=GovSubmitInput())
+    save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
+
+    def __init__(self, scale, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.overall_grade.choices = choices((g, g) for g in scale)
+
+
+class RecommendationForm(FlaskForm):
+    description = TextAreaField(
+        "Recommendation", widget=GovTextArea(),
+        description="What should be done for the child, by whom. It becomes an action.",
+        validators=[InputRequired(message="Enter the recommendation"),
+                    Length(max=4000, message="Recommendation must be 4000 characters or fewer")])
+    owner_id = SelectField("Owner", widget=GovSelect(),
+                           description="Defaults to the manager of the case's team.",
+                           validators=[Optional()])
+    due_on = GovDateField(
+        "Due date", description="For example, 27 3 2027. Leave blank for 20 working days "
+        "after the audit is submitted.", validators=[Optional()],
+        invalid_message="Enter a real due date, for example 27 3 2027")
+    priority = RadioField("Priority", widget=GovRadioInput(), choices=choices(PRIORITIES.items()),
+                          default="medium",
+                          validators=[InputRequired(message="Select the priority")])
+    version = VersionField()
+    submit = SubmitField("Save recommendation", widget=GovSubmitInput())
+
+    def __init__(self, people, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner_id.choices = choices(
+            ((u.id, f"{u.name} ({u.email})") for u in people), blank="Manager of the case's team"
+        )
+
+
+class SubmitAuditForm(FlaskForm):
+    version = VersionField()
+    submit = SubmitField("Submit audit", widget=GovSubmitInput())
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(
+        "Why are you returning this audit?", widget=GovTextArea(),
+        description="The auditor sees this and it is kept in the event log.",
+        validators=[InputRequired(message="Enter the reason for returning the audit"),
+                    Length(max=4000)])
+    submit = SubmitField("Return audit to the auditor", widget=GovSubmitInput())
+
+
+class EscalationForm(FlaskForm):
+    concern = TextAreaField(
+        "Why may the child be at immediate risk?", widget=GovTextArea(),
+        description="The case's team manager and head of service are told at once.",
+        validators=[InputRequired(message="Describe why the child may be at immediate risk"),
+                    Length(max=4000)])
+    submit = SubmitField("Raise safeguarding escalation", widget=GovSubmitInput())
+
+
+class AcknowledgeForm(FlaskForm):
+    note = TextAreaField(
+        "What has been done to keep the child safe?", widget=GovTextArea(),
+        validators=[InputRequired(message="Say what has been done to keep the child safe"),
+                    Length(max=4000)])
+    submit = SubmitField("Acknowledge escalation", widget=GovSubmitInput())
+
+
+class ResponseForm(FlaskForm):
+    body = TextAreaField(
+        "Your response to this audit", widget=GovTextArea(),
+        description="Shown with the audit and recorded in the event log.",
+        validators=[InputRequired(message="Enter your response"), Length(max=TEXT_LIMIT)])
+    submit = SubmitField("Add response", widget=GovSubmitInput())

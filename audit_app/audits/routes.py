@@ -1,0 +1,440 @@
+"""Audit pages: my audits, the task list, section pages, summary, recommendations, submit."""
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from audit_app.audits import access, bp, escalations, workflow
+from audit_app.audits.forms import (
+    AcknowledgeForm,
+    EscalationForm,
+    ReasonForm,
+    RecommendationForm,
+    ResponseForm,
+    SubmitAuditForm,
+    SummaryForm,
+    answers_from_form,
+    fill_from_answers,
+    section_form,
+)
+from audit_app.authz import roles_required
+from audit_app.eventlog import record
+from audit_app.extensions import db
+from audit_app.models import Action, Audit, AuditResponse, Escalation, User
+from audit_app.models.audits import AUDIT_STATUSES
+from audit_app.security import kept_form_data
+
+
+def _audit_or_404(audit_id):
+    audit = db.session.scalar(
+        select(Audit)
+        .where(Audit.id == audit_id)
+        .options(selectinload(Audit.answers), selectinload(Audit.actions))
+    )
+    if audit is None:
+        abort(404)
+    return audit
+
+
+def _viewable(audit_id):
+    audit = _audit_or_404(audit_id)
+    if not access.can_view(current_user, audit):
+        abort(403)
+    return audit
+
+
+def _editable(audit_id):
+    audit = _audit_or_404(audit_id)
+    if not access.can_view(current_user, audit):
+        abort(403)
+    if not access.can_edit(current_user, audit):
+        if audit.auditor_id == current_user.id:
+            flash("This audit has been submitted, so it can no longer be changed.")
+            return None, redirect(url_for("audits.view_audit", audit_id=audit.id))
+        abort(403)
+    return audit, None
+
+
+def _section(audit, position):
+    for section in audit.template_version.sections:
+        if section.position == position:
+            return section
+    abort(404)
+
+
+def _errors(form):
+    """Error summary entries; date inputs link to their day box."""
+    entries = []
+    for field in form:
+        if field.errors:
+            anchor = f"{field.id}-day" if field.type == "GovDateField" else field.id
+            entries.append({"text": field.errors[0], "href": f"#{anchor}"})
+    return entries
+
+
+@bp.route("/")
+@roles_required("auditor")
+def my_audits():
+    audits = db.session.scalars(
+        select(Audit)
+        .where(Audit.auditor_id == current_user.id)
+        .options(selectinload(Audit.case), selectinload(Audit.programme))
+        .order_by(Audit.due_on, Audit.id)
+    ).all()
+    groups = {status: [a for a in audits if a.status == status] for status in AUDIT_STATUSES}
+    return render_template("audits/my_audits.html", groups=groups, statuses=AUDIT_STATUSES)
+
+
+@bp.route("/<int:audit_id>")
+@login_required
+def view_audit(audit_id):
+    audit = _viewable(audit_id)
+    answers = workflow.answers_by_question(audit)
+    if access.can_edit(current_user, audit):
+        statuses = {s.id: workflow.section_status(audit, s, answers)
+                    for s in audit.template_version.sections}
+        return render_template(
+            "audits/task_list.html", audit=audit, statuses=statuses,
+            summary_status=workflow.summary_status(audit),
+            proposed=[a for a in audit.actions if a.status == "proposed"],
+        )
+    return render_template(
+        "audits/view.html", audit=audit, answers=answers,
+        can_respond=access.can_respond(current_user, audit),
+        can_return=access.can_return(current_user, audit),
+        response_form=ResponseForm(),
+    )
+
+
+def _save_section(audit, section, form):
+    """Save a valid section form; returns a conflict-rows list when someone saved first."""
+    try:
+        workflow.save_answers(audit, answers_from_form(form), current_user, form.version.data)
+    except workflow.VersionConflict:
+        db.session.rollback()
+        audit = _audit_or_404(audit.id)
+        rows = _conflict_rows(audit, form)
+        form.version.raw_data = [str(audit.row_version)]
+        return rows
+    db.session.commit()
+    return None
+
+
+def _conflict_rows(audit, form):
+    saved = workflow.answers_by_question(audit)
+    rows = []
+    for question, field, evidence in form.items:
+        answer = saved.get(question.id)
+        theirs = answer.value if answer else None
+        mine = answers_from_form(form)[question][0]
+        if (theirs or None) != (mine or None):
+            rows.append((field.label.text, theirs, mine))
+        if evidence is not None:
+            their_evidence = answer.evidence if answer else None
+            if (their_evidence or None) != (evidence.data or None):
+                rows.append((evidence.label.text, their_evidence, evidence.data))
+    return rows
+
+
+@bp.route("/<int:audit_id>/sections/<int:position>", methods=["GET", "POST"])
+@login_required
+def edit_section(audit_id, position):
+    audit, redirect_response = _editable(audit_id)
+    if redirect_response:
+        return redirect_response
+    section = _section(audit, position)
+    kept = kept_form_data() if request.method == "GET" else None
+    form = section_form(audit, section, formdata=kept)
+    if request.method == "GET" and kept is None:
+        fill_from_answers(form, workflow.answers_by_question(audit))
+        form.version.data = audit.row_version
+    conflict = None
+    if request.method == "POST" and form.validate():
+        conflict = _save_section(audit, section, form)
+        if conflict is None:
+            if form.save_continue.data:
+                return redirect(_next_page(audit, section))
+            flash("Your draft has been saved.")
+            return redirect(url_for("audits.view_audit", audit_id=audit.id))
+    elif kept is not None:
+        form.validate()  # show what was kept, with any problems it has
+    sections = audit.template_version.sections
+    return render_template(
+        "audits/section.html", audit=audit, section=section, form=form, conflict=conflict,
+        page_errors=_errors(form), kept=kept is not None, section_count=len(sections),
+    )
+
+
+@bp.route("/<int:audit_id>/sections/<int:position>/autosave", methods=["POST"])
+@login_required
+def autosave_section(audit_id, position):
+    """The every-30-seconds draft save from autosave.js; the form works without it."""
+    audit = _audit_or_404(audit_id)
+    if not access.can_edit(current_user, audit):
+        return jsonify(saved=False, message="You cannot change this audit."), 403
+    section = _section(audit, position)
+    form = section_form(audit, section, formdata=request.form)
+    if not form.validate():
+        return jsonify(saved=False, message="Not saved: " + _errors(form)[0]["text"]), 422
+    if _save_section(audit, section, form) is not None:
+        return jsonify(saved=False, conflict=True, message=(
+            "Not saved: someone else saved this audit. Select Save as draft to see "
+            "what changed.")), 409
+    return jsonify(saved=True, version=audit.row_version, message="Draft saved")
+
+
+def _next_page(audit, section):
+    later = [s for s in audit.template_version.sections if s.position > section.position]
+    if later:
+        return url_for("audits.edit_section", audit_id=audit.id, position=later[0].position)
+    return url_for("audits.edit_summary", audit_id=audit.id)
+
+
+@bp.route("/<int:audit_id>/summary", methods=["GET", "POST"])
+@login_required
+def edit_summary(audit_id):
+    audit, redirect_response = _editable(audit_id)
+    if redirect_response:
+        return redirect_response
+    version = audit.template_version
+    kept = kept_form_data() if request.method == "GET" else None
+    form = SummaryForm(version.scale, formdata=kept) if kept else SummaryForm(version.scale)
+    if request.method == "GET" and kept is None:
+        form.overall_grade.data = audit.overall_grade
+        form.strengths.data = audit.strengths
+        form.areas_for_development.data = audit.areas_for_development
+        form.version.data = audit.row_version
+    conflict = None
+    if form.validate_on_submit():
+        try:
+            workflow.save_summary(
+                audit, current_user, form.version.data,
+                form.overall_grade.data if version.has_overall else None,
+                (form.strengths.data or "").strip(),
+                (form.areas_for_development.data or "").strip(),
+            )
+        except workflow.VersionConflict:
+            db.session.rollback()
+            audit = _audit_or_404(audit_id)
+            conflict = _summary_conflict(audit, form)
+            form.version.raw_data = [str(audit.row_version)]
+        else:
+            db.session.commit()
+            if form.save_continue.data:
+                return redirect(url_for("audits.recommendations", audit_id=audit.id))
+            flash("Your draft has been saved.")
+            return redirect(url_for("audits.view_audit", audit_id=audit.id))
+    return render_template("audits/summary.html", audit=audit, form=form, conflict=conflict,
+                           page_errors=_errors(form))
+
+
+def _summary_conflict(audit, form):
+    pairs = [
+        (form.overall_grade.label.text, audit.overall_grade, form.overall_grade.data),
+        (form.strengths.label.text, audit.strengths, form.strengths.data),
+        (form.areas_for_development.label.text, audit.areas_for_development,
+         form.areas_for_development.data),
+    ]
+    return [(label, theirs, mine) for label, theirs, mine in pairs
+            if (theirs or None) != ((mine or "").strip() or None)]
+
+
+def _people():
+    return db.session.scalars(select(User).where(User.active).order_by(User.name)).all()
+
+
+def _recommendation_values(form):
+    return {
+        "description": form.description.data.strip(),
+        "owner_id": int(form.owner_id.data) if form.owner_id.data else None,
+        "due_on": form.due_on.data,
+        "priority": form.priority.data,
+    }
+
+
+@bp.route("/<int:audit_id>/recommendations", methods=["GET", "POST"])
+@login_required
+def recommendations(audit_id):
+    audit, redirect_response = _editable(audit_id)
+    if redirect_response:
+        return redirect_response
+    form = RecommendationForm(_people())
+    if form.validate_on_submit():
+        workflow.add_recommendation(audit, current_user, **_recommendation_values(form))
+        db.session.commit()
+        flash("Recommendation added.")
+        return redirect(url_for("audits.recommendations", audit_id=audit.id))
+    proposed = [a for a in audit.actions if a.status == "proposed"]
+    return render_template("audits/recommendations.html", audit=audit, form=form,
+                           proposed=proposed, page_errors=_errors(form),
+                           default_owner=workflow.default_owner(audit))
+
+
+def _proposed_action(audit, action_id):
+    action = db.session.get(Action, action_id)
+    if action is None or action.audit_id != audit.id:
+        abort(404)
+    if action.status != "proposed":
+        abort(409)
+    return action
+
+
+@bp.route("/<int:audit_id>/recommendations/<int:action_id>", methods=["GET", "POST"])
+@login_required
+def edit_recommendation(audit_id, action_id):
+    audit, redirect_response = _editable(audit_id)
+    if redirect_response:
+        return redirect_response
+    action = _proposed_action(audit, action_id)
+    form = RecommendationForm(_people(), obj=action)
+    if request.method == "GET":
+        form.owner_id.data = str(action.owner_id or "")
+        form.version.data = action.row_version
+    conflict = None
+    if form.validate_on_submit():
+        try:
+            workflow.update_recommendation(action, current_user, form.version.data,
+                                           **_recommendation_values(form))
+        except workflow.VersionConflict:
+            db.session.rollback()
+            action = _proposed_action(audit, action_id)
+            conflict = [(form.description.label.text, action.description,
+                         form.description.data)]
+            form.version.raw_data = [str(action.row_version)]
+        else:
+            db.session.commit()
+            flash("Recommendation saved.")
+            return redirect(url_for("audits.recommendations", audit_id=audit.id))
+    return render_template("audits/recommendation_edit.html", audit=audit, action=action,
+                           form=form, conflict=conflict, page_errors=_errors(form))
+
+
+@bp.route("/<int:audit_id>/recommendations/<int:action_id>/remove", methods=["POST"])
+@login_required
+def remove_recommendation(audit_id, action_id):
+    audit, redirect_response = _editable(audit_id)
+    if redirect_response:
+        return redirect_response
+    workflow.remove_recommendation(_proposed_action(audit, action_id), current_user)
+    db.session.commit()
+    flash("Recommendation removed.")
+    return redirect(url_for("audits.recommendations", audit_id=audit.id))
+
+
+@bp.route("/<int:audit_id>/check", methods=["GET", "POST"])
+@login_required
+def check_answers(audit_id):
+    audit, redirect_response = _editable(audit_id)
+    if redirect_response:
+        return redirect_response
+    form = SubmitAuditForm()
+    if request.method == "GET":
+        form.version.data = audit.row_version
+    problems = []
+    if form.validate_on_submit():
+        problems = workflow.submission_problems(audit)
+        if not problems:
+            try:
+                workflow.submit(audit, current_user, form.version.data)
+            except workflow.VersionConflict:
+                db.session.rollback()
+                flash("This audit was changed since you opened this page. Check the "
+                      "answers below, then submit again.")
+                return redirect(url_for("audits.check_answers", audit_id=audit_id))
+            db.session.commit()
+            return render_template("audits/submitted.html", audit=audit)
+    page_errors = [
+        {"text": p.message,
+         "href": (url_for("audits.edit_section", audit_id=audit.id, position=p.section_position)
+                  if p.section_position else url_for("audits.edit_summary", audit_id=audit.id))
+         + f"#{p.field_id}"}
+        for p in problems
+    ]
+    return render_template(
+        "audits/check.html", audit=audit, form=form, page_errors=page_errors,
+        answers=workflow.answers_by_question(audit),
+        proposed=[a for a in audit.actions if a.status == "proposed"],
+    )
+
+
+@bp.route("/<int:audit_id>/return", methods=["GET", "POST"])
+@roles_required("moderator", "admin")
+def return_audit(audit_id):
+    audit = _viewable(audit_id)
+    if not access.can_return(current_user, audit):
+        flash("Only a submitted audit can be returned.")
+        return redirect(url_for("audits.view_audit", audit_id=audit.id))
+    form = ReasonForm()
+    if form.validate_on_submit():
+        workflow.return_to_auditor(audit, current_user, form.reason.data)
+        db.session.commit()
+        flash(f"The audit has been returned to {audit.auditor.name}.")
+        return redirect(url_for("audits.view_audit", audit_id=audit.id))
+    return render_template("audits/return.html", audit=audit, form=form)
+
+
+@bp.route("/<int:audit_id>/escalate", methods=["GET", "POST"])
+@login_required
+def escalate(audit_id):
+    audit = _viewable(audit_id)
+    if audit.auditor_id != current_user.id:
+        abort(403)
+    form = EscalationForm()
+    if form.validate_on_submit():
+        escalation = escalations.raise_escalation(audit, current_user, form.concern.data)
+        db.session.commit()
+        flash("The escalation has been raised. The team manager and head of service have "
+              "been told.")
+        return redirect(url_for("audits.view_escalation", escalation_id=escalation.id))
+    return render_template("audits/escalate.html", audit=audit, form=form)
+
+
+@bp.route("/escalations/<int:escalation_id>", methods=["GET", "POST"])
+@login_required
+def view_escalation(escalation_id):
+    escalation = db.get_or_404(Escalation, escalation_id)
+    may_acknowledge = access.can_acknowledge(current_user, escalation)
+    if not (may_acknowledge or escalation.raised_by_id == current_user.id
+            or current_user.has_role("moderator", "admin")):
+        abort(403)
+    form = AcknowledgeForm()
+    if request.method == "POST":
+        if not may_acknowledge:
+            abort(403)
+        if escalation.acknowledged_at is not None:
+            flash("This escalation has already been acknowledged.")
+            return redirect(url_for("audits.view_escalation", escalation_id=escalation.id))
+        if form.validate_on_submit():
+            escalations.acknowledge(escalation, current_user, form.note.data)
+            db.session.commit()
+            flash("Escalation acknowledged.")
+            return redirect(url_for("audits.view_escalation", escalation_id=escalation.id))
+    return render_template("audits/escalation.html", escalation=escalation, form=form,
+                           may_acknowledge=may_acknowledge,
+                           overdue=escalations.is_overdue(escalation))
+
+
+@bp.route("/<int:audit_id>/responses", methods=["POST"])
+@login_required
+def respond(audit_id):
+    audit = _viewable(audit_id)
+    if not access.can_respond(current_user, audit):
+        abort(403)
+    form = ResponseForm()
+    if form.validate_on_submit():
+        response = AuditResponse(audit_id=audit.id, author_id=current_user.id,
+                                 body=form.body.data.strip())
+        db.session.add(response)
+        db.session.flush()
+        record("audit", audit.id, "response_added", None, {"response": response.body})
+        db.session.commit()
+        flash("Your response has been added to the audit.")
+        return redirect(url_for("audits.view_audit", audit_id=audit.id))
+    return render_template(
+        "audits/view.html", audit=audit, answers=workflow.answers_by_question(audit),
+        can_respond=True, can_return=access.can_return(current_user, audit),
+        response_form=form, form=form,
+    ), 200
+
+

@@ -1,0 +1,273 @@
+"""The audit workflow: saving answers, submitting, returning. Plain functions, no requests.
+
+States: allocated -> in_progress (first save) -> submitted -> returned -> submitted ...
+Every state change and every grade change goes to the event log in the same transaction.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from audit_app.eventlog import record
+from audit_app.extensions import db
+from audit_app.models import Action, Answer
+from audit_app.models.audits import (
+    ALLOCATED,
+    IN_PROGRESS,
+    OPEN,
+    PROPOSED,
+    RETURNED,
+    SUBMITTED,
+)
+from audit_app.notify import notify
+from audit_app.timeutil import utcnow
+from audit_app.workdays import add_working_days
+
+ACTION_WORKING_DAYS = 20
+
+
+class WorkflowError(Exception):
+    """A change the audit's state does not allow."""
+
+
+class VersionConflict(Exception):
+    """Someone saved the audit since this form was opened."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that stops submission, with the page and field to fix it."""
+
+    message: str
+    section_position: int | None
+    field_id: str
+
+
+def check_version(audit, submitted_version):
+    if submitted_version is None or int(submitted_version) != audit.row_version:
+        raise VersionConflict()
+    audit.row_version += 1
+
+
+def _require_editable(audit):
+    if not audit.is_editable:
+        raise WorkflowError("This audit has been submitted and can no longer be changed.")
+
+
+def start(audit, user):
+    """The first save moves an allocated audit to in progress on the newest template version."""
+    if audit.status != ALLOCATED:
+        return
+    latest = audit.programme.template.latest_published
+    if latest is not None and latest.id != audit.template_version_id and not audit.answers:
+        audit.template_version_id = latest.id
+        audit.template_version = latest
+    audit.status = IN_PROGRESS
+    audit.started_at = utcnow()
+    record("audit", audit.id, "started", {"status": ALLOCATED}, {"status": IN_PROGRESS},
+           actor=user)
+
+
+def answers_by_question(audit):
+    return {answer.question_id: answer for answer in audit.answers}
+
+
+def save_answers(audit, values, user, submitted_version):
+    """Store answers {question: (value, evidence)} for one section of a draft audit.
+
+    `value` is already converted to text (ISO date, number as text, grade label, yes/no code)
+    or None when blank. Grade changes are logged one event per question.
+    """
+    _require_editable(audit)
+    check_version(audit, submitted_version)
+    start(audit, user)
+    version = audit.template_version
+    existing = answers_by_question(audit)
+    for question, (value, evidence) in values.items():
+        answer = existing.get(question.id)
+        if answer is None:
+            if value is None and not evidence:
+                continue
+            answer = Answer(audit=audit, question_id=question.id)
+            db.session.add(answer)
+        old_value = answer.value
+        answer.value = value
+        answer.evidence = evidence or None
+        if question.kind == "graded":
+            answer.grade_rank = version.grade_rank(value) if value else None
+            if old_value != value:
+                record("audit", audit.id, "grade_changed",
+                       {"question": question.key, "grade": old_value},
+                       {"question": question.key, "grade": value}, actor=user)
+
+
+def save_summary(audit, user, submitted_version, overall_grade, strengths, areas):
+    _require_editable(audit)
+    check_version(audit, submitted_version)
+    start(audit, user)
+    version = audit.template_version
+    if version.has_overall and overall_grade != audit.overall_grade:
+        record("audit", audit.id, "grade_changed",
+               {"question": "overall", "grade": audit.overall_grade},
+               {"question": "overall", "grade": overall_grade}, actor=user)
+        audit.overall_grade = overall_grade
+        audit.overall_rank = version.grade_rank(overall_grade) if overall_grade else None
+    audit.strengths = strengths or None
+    audit.areas_for_development = areas or None
+
+
+def _missing(answer, question, version):
+    if answer is None or answer.value in (None, ""):
+        return question.required
+    return False
+
+
+def _evidence_missing(answer, question, version):
+    return (
+        question.kind == "graded"
+        and question.evidence_required
+        and answer is not None
+        and answer.value
+        and not version.is_good_or_better(answer.value)
+        and not (answer.evidence or "").strip()
+    )
+
+
+def section_status(audit, section, answers=None):
+    """'not_started', 'in_progress' or 'completed', from the answers alone."""
+    answers = answers if answers is not None else answers_by_question(audit)
+    version = audit.template_version
+    given = [answers.get(q.id) for q in section.questions]
+    if not any(a is not None and (a.value or a.evidence) for a in given):
+        return "not_started"
+    for question, answer in zip(section.questions, given, strict=True):
+        if _missing(answer, question, version) or _evidence_missing(answer, question, version):
+            return "in_progress"
+    return "completed"
+
+
+def summary_status(audit):
+    version = audit.template_version
+    if version.has_overall and not audit.overall_grade:
+        return "in_progress" if (audit.strengths or audit.areas_for_development) else "not_started"
+    if not version.has_overall and not (audit.strengths or audit.areas_for_development):
+        return "not_started"
+    return "completed"
+
+
+def submission_problems(audit):
+    """Everything that stops submission, in the order of the form."""
+    version = audit.template_version
+    answers = answers_by_question(audit)
+    problems = []
+    for section in version.sections:
+        for number, question in enumerate(section.questions, start=1):
+            answer = answers.get(question.id)
+            label = f"{section.position}.{number}"
+            if _missing(answer, question, version):
+                problems.append(Problem(f"Answer question {label}: {question.text}",
+                                        section.position, f"q{question.id}"))
+            elif _evidence_missing(answer, question, version):
+                problems.append(Problem(
+                    f"Give the evidence for the grade {answer.value} in question {label}",
+                    section.position, f"q{question.id}_evidence"))
+    if version.has_overall and not audit.overall_grade:
+        problems.append(Problem("Select the overall judgement", None, "overall_grade"))
+    return problems
+
+
+def default_owner(audit):
+    return audit.case.team.manager
+
+
+def submit(audit, user, submitted_version, today=None):
+    if audit.auditor_id != user.id:
+        raise WorkflowError("Only the allocated auditor can submit this audit.")
+    _require_editable(audit)
+    problems = submission_problems(audit)
+    if problems:
+        raise WorkflowError("The audit is not complete.")
+    check_version(audit, submitted_version)
+    before = audit.status
+    audit.status = SUBMITTED
+    audit.submitted_at = utcnow()
+    today = today or audit.submitted_at.date()
+    for action in audit.actions:
+        if action.status == PROPOSED:
+            action.status = OPEN
+            action.due_on = action.due_on or add_working_days(today, ACTION_WORKING_DAYS)
+            if action.owner_id is None and default_owner(audit) is not None:
+                action.owner = default_owner(audit)
+            record("action", action.id, "opened", None,
+                   {"description": action.description, "owner_id": action.owner_id,
+                    "due_on": action.due_on.isoformat(), "priority": action.priority},
+                   actor=user)
+    record("audit", audit.id, "submitted", {"status": before}, {"status": SUBMITTED},
+           actor=user)
+    _tell_case_team(audit)
+
+
+def _tell_case_team(audit):
+    """The team manager (and the social worker) may now read the audit and respond."""
+    link = f"/audits/{audit.id}"
+    reference = audit.case.reference
+    recipients = {audit.case.team.manager, audit.case.social_worker} - {None}
+    for person in recipients:
+        notify(person, f"Audit of case {reference} submitted",
+               f"The audit of case {reference} has been submitted. You can read it and add "
+               "your response.", link)
+
+
+def return_to_auditor(audit, user, reason):
+    if audit.status != SUBMITTED:
+        raise WorkflowError("Only a submitted audit can be returned.")
+    if not (reason or "").strip():
+        raise WorkflowError("Give the reason for returning the audit.")
+    audit.status = RETURNED
+    audit.returned_at = utcnow()
+    audit.return_reason = reason.strip()
+    audit.row_version += 1
+    record("audit", audit.id, "returned", {"status": SUBMITTED}, {"status": RETURNED},
+           note=audit.return_reason, actor=user)
+    notify(audit.auditor, f"Audit of case {audit.case.reference} returned to you",
+           f"Reason: {audit.return_reason}", f"/audits/{audit.id}")
+
+
+def add_recommendation(audit, user, description, owner_id, due_on, priority):
+    _require_editable(audit)
+    start(audit, user)
+    action = Action(audit=audit, case_id=audit.case_id, description=description.strip(),
+                    owner_id=owner_id, due_on=due_on, priority=priority, status=PROPOSED)
+    db.session.add(action)
+    db.session.flush()
+    record("action", action.id, "proposed", None,
+           {"description": action.description, "owner_id": owner_id,
+            "due_on": due_on.isoformat() if due_on else None, "priority": priority},
+           actor=user)
+    return action
+
+
+def update_recommendation(action, user, submitted_version, **values):
+    _require_editable(action.audit)
+    if action.status != PROPOSED:
+        raise WorkflowError("This action is already open and is changed on the actions page.")
+    if submitted_version is None or int(submitted_version) != action.row_version:
+        raise VersionConflict()
+    action.row_version += 1
+    before = {k: _plain(getattr(action, k)) for k in values}
+    for key, value in values.items():
+        setattr(action, key, value)
+    after = {k: _plain(getattr(action, k)) for k in values}
+    record("action", action.id, "updated", before, after, actor=user)
+
+
+def remove_recommendation(action, user):
+    _require_editable(action.audit)
+    if action.status != PROPOSED:
+        raise WorkflowError("Only a recommendation not yet submitted can be removed.")
+    record("action", action.id, "removed", {"description": action.description}, None,
+           actor=user)
+    db.session.delete(action)
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value
