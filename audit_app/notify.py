@@ -9,7 +9,7 @@ import smtplib
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from audit_app.extensions import db
 from audit_app.models import Notification
@@ -23,12 +23,21 @@ def notify(recipient, subject, body, link=None):
     return note
 
 
-def unread_for(user):
+def unread_for(user, limit=20):
     return db.session.scalars(
         select(Notification)
         .where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
         .order_by(Notification.id.desc())
+        .limit(limit)
     ).all()
+
+
+def mark_all_read(user):
+    db.session.execute(
+        update(Notification)
+        .where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
 
 
 def send_queued(limit=200):

@@ -8,6 +8,7 @@ outstanding (overdue once the day has passed).
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from audit_app.eventlog import record
 from audit_app.extensions import db
@@ -70,7 +71,11 @@ def is_overdue(escalation, now=None):
 
 def outstanding(team_ids=None):
     """Unacknowledged escalations, oldest first; only these teams when given."""
-    query = select(Escalation).where(Escalation.acknowledged_at.is_(None))
+    query = (
+        select(Escalation)
+        .where(Escalation.acknowledged_at.is_(None))
+        .options(selectinload(Escalation.case))
+    )
     if team_ids is not None:
         query = query.join(Case).where(Case.team_id.in_(team_ids))
     return db.session.scalars(query.order_by(Escalation.raised_at)).all()

@@ -1,12 +1,24 @@
-"""What each role has to do, for the home page.
-
-Each panel is (role, heading, description, items, links). Later areas add their items
-here (audits to complete, moderations due, actions owned, dip samples planned).
-"""
+"""What each role has to do, for the home page: a few queries, however much data there is."""
 
 from dataclasses import dataclass, field
 
 from flask import url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from audit_app.audits import access, escalations
+from audit_app.extensions import db
+from audit_app.models import Audit, Case
+from audit_app.models.audits import ALLOCATED, IN_PROGRESS, RETURNED, SUBMITTED
+from audit_app.notify import unread_for
+from audit_app.timeutil import utcnow
+
+
+@dataclass
+class Item:
+    text: str
+    href: str
+    tag: str | None = None  # "overdue", "returned", ...
 
 
 @dataclass
@@ -18,20 +30,72 @@ class Panel:
     links: list = field(default_factory=list)
 
 
+def _escalation_items(found):
+    now = utcnow()
+    return [
+        Item(f"Case {e.case.reference}: acknowledge by {e.acknowledge_by:%-d %B %Y %H:%M}",
+             url_for("audits.view_escalation", escalation_id=e.id),
+             "overdue" if escalations.is_overdue(e, now) else None)
+        for e in found
+    ]
+
+
+def _audits_to_do(user):
+    audits = db.session.scalars(
+        select(Audit)
+        .where(Audit.auditor_id == user.id,
+               Audit.status.in_((ALLOCATED, IN_PROGRESS, RETURNED)))
+        .options(selectinload(Audit.case))
+        .order_by(Audit.due_on)
+    ).all()
+    return [
+        Item(f"Case {a.case.reference}, due {a.due_on:%-d %B %Y}",
+             url_for("audits.view_audit", audit_id=a.id),
+             "returned" if a.status == RETURNED else None)
+        for a in audits
+    ]
+
+
+def _team_audits_to_read(team_ids):
+    if not team_ids:
+        return []
+    audits = db.session.scalars(
+        select(Audit).join(Case)
+        .where(Case.team_id.in_(team_ids), Audit.status == SUBMITTED, ~Audit.responses.any())
+        .options(selectinload(Audit.case))
+        .order_by(Audit.submitted_at.desc())
+        .limit(20)
+    ).all()
+    return [Item(f"Audit of case {a.case.reference}: add your response",
+                 url_for("audits.view_audit", audit_id=a.id)) for a in audits]
+
+
 def worklist_for(user):
     panels = []
+    concerned_teams = access.managed_team_ids(user) | access.headed_team_ids(user)
+    if concerned_teams:
+        found = escalations.outstanding(concerned_teams)
+        panels.append(Panel("escalations", "Safeguarding escalations to acknowledge",
+                            "There are no escalations waiting for you.",
+                            _escalation_items(found)))
+    notes = unread_for(user)
+    if notes:
+        panels.append(Panel("notifications", "Notifications", "",
+                            [Item(n.subject, n.link or url_for("main.home")) for n in notes]))
     if user.has_role("auditor"):
-        panels.append(Panel("auditor", "Audits to complete", "You have no audits allocated."))
+        panels.append(Panel("auditor", "Audits to complete", "You have no audits allocated.",
+                            _audits_to_do(user),
+                            [("All my audits", url_for("audits.my_audits"))]))
     if user.has_role("moderator"):
-        panels.append(
-            Panel("moderator", "Moderation", "You have no audits waiting for moderation.")
-        )
+        panels.append(Panel("moderator", "Safeguarding escalations not yet acknowledged",
+                            "Every escalation has been acknowledged.",
+                            _escalation_items(escalations.outstanding())))
     if user.has_role("practice_lead"):
         panels.append(Panel("practice_lead", "Dip samples", "You have no dip samples planned."))
     if user.has_role("manager"):
-        panels.append(
-            Panel("manager", "Actions on your team's cases", "Your team has no open actions.")
-        )
+        panels.append(Panel("manager", "Audits of your team's cases",
+                            "No submitted audits are waiting for your response.",
+                            _team_audits_to_read(access.managed_team_ids(user))))
     if user.has_role("leader"):
         panels.append(
             Panel("leader", "Performance", "No quarterly figures have been published yet.")
