@@ -4,6 +4,13 @@ from audit_app.models.audits import Action, Answer, Audit, AuditResponse, Escala
 from audit_app.models.cases import COHORTS, Case, CaseCohort
 from audit_app.models.events import Event
 from audit_app.models.kept_posts import KeptPost
+from audit_app.models.moderation import (
+    Challenge,
+    Moderation,
+    ModerationGrade,
+    ModerationRound,
+    ModerationSample,
+)
 from audit_app.models.notifications import Notification, Setting
 from audit_app.models.org import Service, Team
 from audit_app.models.programmes import Programme, ProgrammeDraw
@@ -25,9 +32,14 @@ __all__ = [
     "AuditTemplate",
     "Case",
     "CaseCohort",
+    "Challenge",
     "Escalation",
     "Event",
     "KeptPost",
+    "Moderation",
+    "ModerationGrade",
+    "ModerationRound",
+    "ModerationSample",
     "Notification",
     "Programme",
     "ProgrammeDraw",

@@ -1,0 +1,209 @@
+"""Moderation: rounds that sample submitted audits, re-grades, feedback and challenges.
+
+The auditor's grade is never overwritten. Each compared item (the overall judgement or a
+domain question) keeps the auditor's grade, the moderator's grade, an agreed grade from a
+discussion and a ruled grade from a challenge; the final grade used by the measures is the
+first of ruled, agreed and moderated that is set.
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from audit_app.extensions import db
+from audit_app.timeutil import utcnow
+
+ROUND_KINDS = {
+    "qa_quarterly": "Quality assurance officer (quarterly)",
+    "independent": "Independent auditor",
+    "senior_manager": "Senior manager",
+}
+MODES = {"blind": "Blind", "open": "Open"}
+SAMPLING_METHODS = {
+    "simple_random": "Simple random",
+    "stratified_team": "Stratified by team",
+    "stratified_auditor": "Stratified by auditor",
+    "targeted": "Targeted (Outstanding or Inadequate, or picked by hand)",
+    "targeted_then_random": "Targeted first, then random to fill the quota",
+}
+AGREE, AUDITOR_HIGHER, AUDITOR_LOWER = "agree", "auditor_higher", "auditor_lower"
+COMPARISONS = {
+    AGREE: "Agree",
+    AUDITOR_HIGHER: "Auditor higher (over-optimistic)",
+    AUDITOR_LOWER: "Auditor lower",
+}
+OVERALL = "overall"
+
+round_moderators = Table(
+    "round_moderators",
+    db.metadata,
+    Column("round_id", ForeignKey("moderation_rounds.id"), primary_key=True),
+    Column("user_id", ForeignKey("users.id"), primary_key=True),
+)
+
+
+def _in(column, values):
+    return f"{column} IN ('" + "', '".join(values) + "')"
+
+
+class ModerationRound(db.Model):
+    __tablename__ = "moderation_rounds"
+    __table_args__ = (
+        CheckConstraint(_in("kind", ROUND_KINDS), name="known_kind"),
+        CheckConstraint(_in("mode", MODES), name="known_mode"),
+        CheckConstraint(_in("method", SAMPLING_METHODS), name="known_method"),
+        CheckConstraint("quota >= 1", name="quota_positive"),
+        CheckConstraint("period_end >= period_start", name="period_in_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(20))
+    mode: Mapped[str] = mapped_column(String(10), default="blind")
+    quota: Mapped[int] = mapped_column(default=9)
+    method: Mapped[str] = mapped_column(String(30), default="simple_random")
+    # Frame filters: template_id, team_ids, auditor_ids (any may be absent).
+    filters: Mapped[dict] = mapped_column(JSON, default=dict)
+    include_moderated: Mapped[bool] = mapped_column(default=False)
+    seed: Mapped[int | None] = mapped_column(BigInteger)
+    frame_size: Mapped[int | None]
+    drawn_at: Mapped[datetime | None]
+    drawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    row_version: Mapped[int] = mapped_column(default=1)
+
+    moderators = relationship("User", secondary=round_moderators, order_by="User.name")
+    samples = relationship(
+        "ModerationSample", back_populates="round", order_by="ModerationSample.position",
+        cascade="all, delete-orphan",
+    )
+    drawn_by = relationship("User", foreign_keys=[drawn_by_id])
+    created_by = relationship("User", foreign_keys=[created_by_id])
+
+
+class ModerationSample(db.Model):
+    """One audit drawn into a round, why it was chosen, and who moderates it."""
+
+    __tablename__ = "moderation_samples"
+    __table_args__ = (UniqueConstraint("round_id", "audit_id", name="uq_samples_round_audit"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("moderation_rounds.id"), index=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)
+    position: Mapped[int]
+    reason: Mapped[str] = mapped_column(String(200))
+    moderator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+
+    round = relationship("ModerationRound", back_populates="samples")
+    audit = relationship("Audit")
+    moderator = relationship("User")
+    moderation = relationship("Moderation", back_populates="sample", uselist=False)
+
+
+class Moderation(db.Model):
+    __tablename__ = "moderations"
+    __table_args__ = (
+        CheckConstraint(_in("status", ("in_progress", "submitted")), name="known_status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sample_id: Mapped[int] = mapped_column(ForeignKey("moderation_samples.id"), unique=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)
+    moderator_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    mode: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(12), default="in_progress")
+    feedback: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(index=True)
+    acknowledged_at: Mapped[datetime | None]
+    row_version: Mapped[int] = mapped_column(default=1)
+
+    sample = relationship("ModerationSample", back_populates="moderation")
+    audit = relationship("Audit")
+    moderator = relationship("User")
+    grades = relationship(
+        "ModerationGrade", back_populates="moderation", cascade="all, delete-orphan",
+        order_by="ModerationGrade.position",
+    )
+
+
+class ModerationGrade(db.Model):
+    """One compared item: the overall judgement (item 'overall') or a domain question's key."""
+
+    __tablename__ = "moderation_grades"
+    __table_args__ = (
+        UniqueConstraint("moderation_id", "item", name="uq_moderation_grades_item"),
+        CheckConstraint(_in("comparison", COMPARISONS), name="known_comparison"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    moderation_id: Mapped[int] = mapped_column(ForeignKey("moderations.id"), index=True)
+    position: Mapped[int]
+    item: Mapped[str] = mapped_column(String(80))
+    domain: Mapped[str | None] = mapped_column(String(40), index=True)
+    label: Mapped[str] = mapped_column(Text)
+    # Ranks: 0 is the best grade on the audit's template scale.
+    auditor_grade: Mapped[str | None] = mapped_column(String(60))
+    auditor_rank: Mapped[int | None]
+    moderator_grade: Mapped[str | None] = mapped_column(String(60))
+    moderator_rank: Mapped[int | None]
+    agreed_grade: Mapped[str | None] = mapped_column(String(60))
+    agreed_rank: Mapped[int | None]
+    ruled_grade: Mapped[str | None] = mapped_column(String(60))
+    ruled_rank: Mapped[int | None]
+    # Auditor's grade against the final grade; set when compared and after every change.
+    comparison: Mapped[str | None] = mapped_column(String(20))
+
+    moderation = relationship("Moderation", back_populates="grades")
+    challenges = relationship("Challenge", back_populates="grade", order_by="Challenge.id")
+
+    @property
+    def final_grade(self):
+        return self.ruled_grade or self.agreed_grade or self.moderator_grade
+
+    @property
+    def final_rank(self):
+        for rank in (self.ruled_rank, self.agreed_rank, self.moderator_rank):
+            if rank is not None:
+                return rank
+        return None
+
+
+class Challenge(db.Model):
+    """An auditor's or team manager's challenge to a moderated grade, and its ruling."""
+
+    __tablename__ = "challenges"
+    __table_args__ = (
+        CheckConstraint("outcome IS NULL OR outcome IN ('upheld', 'rejected')",
+                        name="known_outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grade_id: Mapped[int] = mapped_column(ForeignKey("moderation_grades.id"), index=True)
+    raised_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reasons: Mapped[str] = mapped_column(Text)
+    proposed_grade: Mapped[str] = mapped_column(String(60))
+    raised_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ruled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    ruled_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(10))
+    ruling: Mapped[str | None] = mapped_column(Text)
+
+    grade = relationship("ModerationGrade", back_populates="challenges")
+    raised_by = relationship("User", foreign_keys=[raised_by_id])
+    ruled_by = relationship("User", foreign_keys=[ruled_by_id])
