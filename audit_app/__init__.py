@@ -61,7 +61,9 @@ def create_app(config_name=None, overrides=None):
     from audit_app.auth import bp as auth_bp
     from audit_app.cases import bp as cases_bp
     from audit_app.main import bp as main_bp
+    from audit_app.moderation import bp as moderation_bp
     from audit_app.programmes import bp as programmes_bp
+    from audit_app.reports import bp as reports_bp
 
     auth.init_login_manager(login_manager)
     app.register_blueprint(auth_bp)
@@ -71,6 +73,8 @@ def create_app(config_name=None, overrides=None):
     app.register_blueprint(cases_bp, url_prefix="/cases")
     app.register_blueprint(programmes_bp, url_prefix="/programmes")
     app.register_blueprint(audits_bp, url_prefix="/audits")
+    app.register_blueprint(moderation_bp, url_prefix="/moderation")
+    app.register_blueprint(reports_bp, url_prefix="/reports")
     cli.register(app)
     templating.register(app)
 

@@ -1,0 +1,1 @@
+"""Measure definitions: SQL aggregates turned into figures with numerator, denominator and interval."""
