@@ -81,7 +81,8 @@ def paired(a: object, b: object, categories: object = None) -> tuple[list, list,
             f"a and b must pair ratings by position but have different lengths "
             f"({len(seq_a)} and {len(seq_b)})"
         )
-    known = None if categories is None else set(check_categories(categories))
+    cats = None if categories is None else check_categories(categories)
+    known = None if cats is None else set(cats)
     for name, seq in (("a", seq_a), ("b", seq_b)):
         for label in seq:
             if label is None:
@@ -93,9 +94,7 @@ def paired(a: object, b: object, categories: object = None) -> tuple[list, list,
     kept = [(x, y) for x, y in zip(seq_a, seq_b, strict=True) if x is not None and y is not None]
     kept_a = [x for x, _ in kept]
     kept_b = [y for _, y in kept]
-    if categories is not None:
-        cats = check_categories(categories)
-    else:
+    if cats is None:
         seen = set(kept_a) | set(kept_b)
         try:
             cats = tuple(sorted(seen))

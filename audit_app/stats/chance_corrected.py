@@ -82,11 +82,27 @@ def _agreement_weights(k: int, weights: str | None) -> np.ndarray:
     return 1.0 - (dist if weights == "linear" else dist**2)
 
 
+def _clip(value: float) -> float:
+    # Both coefficients lie in [-1, 1]; this only removes floating-point drift
+    # (e.g. -1.0000000000000004) and keeps normal intervals inside the range.
+    return min(1.0, max(-1.0, value))
+
+
+def _standard_error(first: float, second: float, denominator: float) -> float:
+    """sqrt((first - second) / denominator), treating rounding noise as zero.
+
+    Both variance formulas are a difference of two nearly equal sums when the
+    true variance is 0 (e.g. perfect agreement); without this the square root
+    turns ~1e-16 of rounding into an se of ~1e-8 that differs between a/b orders.
+    """
+    difference = first - second
+    if difference <= 1e-12 * max(abs(first), abs(second), 1e-300):
+        return 0.0
+    return math.sqrt(difference / denominator)
+
+
 def _interval(estimate: float, se: float, z: float) -> tuple[float, float]:
-    # Both coefficients lie in [-1, 1]; clip the normal interval to that range.
-    low = min(1.0, max(-1.0, estimate - z * se))
-    high = max(-1.0, min(1.0, estimate + z * se))
-    return low, high
+    return _clip(estimate - z * se), _clip(estimate + z * se)
 
 
 def cohen_kappa(
@@ -106,7 +122,7 @@ def cohen_kappa(
     depend on order or on unused categories).
 
     Standard error: the large-sample (non-null) variance of Fleiss, Cohen &
-    Everitt (1969), in the weighted form of Fleiss, Levin & Paik (2003) §18.1-2::
+    Everitt (1969), in the weighted form of Fleiss, Levin & Paik (2003) ch. 18::
 
         var = [Σ p_ij (w_ij - (w̄_i. + w̄_.j)(1-κ))² - (κ - p_e(1-κ))²] / (n (1-p_e)²)
 
@@ -153,13 +169,15 @@ def cohen_kappa(
             weights=weights,
         )
 
-    kappa = (p_o - p_e) / (1.0 - p_e)
+    kappa = _clip((p_o - p_e) / (1.0 - p_e))
     w_row = w @ cols  # w̄_i.
     w_col = rows @ w  # w̄_.j
     spread = w - (w_row[:, None] + w_col[None, :]) * (1.0 - kappa)
-    a_term = float((p * spread**2).sum())
-    var = (a_term - (kappa - p_e * (1.0 - kappa)) ** 2) / (n * (1.0 - p_e) ** 2)
-    se = math.sqrt(max(var, 0.0))
+    se = _standard_error(
+        float((p * spread**2).sum()),
+        (kappa - p_e * (1.0 - kappa)) ** 2,
+        n * (1.0 - p_e) ** 2,
+    )
     low, high = _interval(kappa, se, z_for(conf))
     return KappaResult(
         kappa=kappa,
@@ -222,12 +240,13 @@ def gwet_ac1(
     pi = (p.sum(axis=1) + p.sum(axis=0)) / 2.0
     p_a = float(np.trace(counts) / n)  # from counts: exactly 1.0 when all agree
     p_e = float((pi * (1.0 - pi)).sum() / (q - 1))  # at most 1/q, so 1 - p_e > 0
-    ac1 = (p_a - p_e) / (1.0 - p_e)
+    ac1 = _clip((p_a - p_e) / (1.0 - p_e))
     spread = np.eye(q) - 2.0 * (1.0 - ac1) * (1.0 - (pi[:, None] + pi[None, :]) / 2.0) / (q - 1)
-    var = (float((p * spread**2).sum()) - (p_a - 2.0 * (1.0 - ac1) * p_e) ** 2) / (
-        n * (1.0 - p_e) ** 2
+    se = _standard_error(
+        float((p * spread**2).sum()),
+        (p_a - 2.0 * (1.0 - ac1) * p_e) ** 2,
+        n * (1.0 - p_e) ** 2,
     )
-    se = math.sqrt(max(var, 0.0))
     low, high = _interval(ac1, se, z_for(conf))
     return AC1Result(
         ac1=ac1,
