@@ -9,7 +9,6 @@ from werkzeug.datastructures import MultiDict
 
 from audit_app.extensions import db
 from audit_app.models import KeptPost
-
 from audit_app.timeutil import utcnow
 
 CSP = "; ".join(

@@ -173,7 +173,8 @@ def test_the_page_links_the_autosave_script(client, login, audit):
     login("auditor")
     soup = client.get(f"/audits/{audit.id}/sections/1").soup
     assert soup.find("script", src="/static/autosave.js")["type"] == "module"
-    assert soup.select_one("form[data-autosave-url]")["data-autosave-url"].endswith("/sections/1/autosave")
+    form = soup.select_one("form[data-autosave-url]")
+    assert form["data-autosave-url"].endswith("/sections/1/autosave")
 
 
 def test_typing_survives_a_session_timeout(client, login, audit, monkeypatch):

@@ -1,1 +1,2 @@
-"""Measure definitions: SQL aggregates turned into figures with numerator, denominator and interval."""
+"""Measure definitions: SQL aggregates turned into figures with numerator, denominator
+and interval."""
