@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from audit_app.audits import access, escalations
 from audit_app.extensions import db
-from audit_app.models import Audit, Case
+from audit_app.models import Audit, Case, Moderation, ModerationSample
 from audit_app.models.audits import ALLOCATED, IN_PROGRESS, RETURNED, SUBMITTED
 from audit_app.notify import unread_for
 from audit_app.timeutil import utcnow
@@ -70,6 +70,29 @@ def _team_audits_to_read(team_ids):
                  url_for("audits.view_audit", audit_id=a.id)) for a in audits]
 
 
+def _moderations_to_do(user):
+    samples = db.session.scalars(
+        select(ModerationSample)
+        .where(ModerationSample.moderator_id == user.id,
+               ~ModerationSample.moderation.has(Moderation.status == "submitted"))
+        .options(selectinload(ModerationSample.audit).selectinload(Audit.case))
+        .order_by(ModerationSample.id)
+    ).all()
+    return [Item(f"Case {s.audit.case.reference} ({s.reason})",
+                 url_for("moderation.moderate", sample_id=s.id)) for s in samples]
+
+
+def _feedback_to_acknowledge(user):
+    moderations = db.session.scalars(
+        select(Moderation)
+        .where(Moderation.status == "submitted", Moderation.acknowledged_at.is_(None),
+               Moderation.audit.has(auditor_id=user.id))
+        .options(selectinload(Moderation.audit).selectinload(Audit.case))
+    ).all()
+    return [Item(f"Moderation of case {m.audit.case.reference}: read and acknowledge",
+                 url_for("moderation.moderate", sample_id=m.sample_id)) for m in moderations]
+
+
 def worklist_for(user):
     panels = []
     concerned_teams = access.managed_team_ids(user) | access.headed_team_ids(user)
@@ -86,7 +109,13 @@ def worklist_for(user):
         panels.append(Panel("auditor", "Audits to complete", "You have no audits allocated.",
                             _audits_to_do(user),
                             [("All my audits", url_for("audits.my_audits"))]))
+        panels.append(Panel("feedback", "Moderation feedback", "No feedback is waiting for you.",
+                            _feedback_to_acknowledge(user),
+                            [("All feedback on my audits", url_for("moderation.my_feedback"))]))
     if user.has_role("moderator"):
+        panels.append(Panel("moderations", "Audits to moderate",
+                            "No audits are waiting for you to moderate.",
+                            _moderations_to_do(user)))
         panels.append(Panel("moderator", "Safeguarding escalations not yet acknowledged",
                             "Every escalation has been acknowledged.",
                             _escalation_items(escalations.outstanding())))

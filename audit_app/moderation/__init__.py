@@ -1,3 +1,5 @@
 from flask import Blueprint
 
 bp = Blueprint("moderation", __name__)
+
+from audit_app.moderation import routes_moderate  # noqa: E402,F401
