@@ -115,10 +115,8 @@ def save_summary(audit, user, submitted_version, overall_grade, strengths, areas
     audit.areas_for_development = areas or None
 
 
-def _missing(answer, question, version):
-    if answer is None or answer.value in (None, ""):
-        return question.required
-    return False
+def _missing(answer, question):
+    return question.required and (answer is None or answer.value in (None, ""))
 
 
 def _evidence_missing(answer, question, version):
@@ -140,7 +138,7 @@ def section_status(audit, section, answers=None):
     if not any(a is not None and (a.value or a.evidence) for a in given):
         return "not_started"
     for question, answer in zip(section.questions, given, strict=True):
-        if _missing(answer, question, version) or _evidence_missing(answer, question, version):
+        if _missing(answer, question) or _evidence_missing(answer, question, version):
             return "in_progress"
     return "completed"
 
@@ -163,7 +161,7 @@ def submission_problems(audit):
         for number, question in enumerate(section.questions, start=1):
             answer = answers.get(question.id)
             label = f"{section.position}.{number}"
-            if _missing(answer, question, version):
+            if _missing(answer, question):
                 problems.append(Problem(f"Answer question {label}: {question.text}",
                                         section.position, f"q{question.id}"))
             elif _evidence_missing(answer, question, version):
