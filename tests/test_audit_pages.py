@@ -285,3 +285,45 @@ def test_auditor_cannot_respond_to_their_own_audit(client, login, audit, users):
     response = client.post(f"/audits/{audit.id}/responses",
                            data={"body": "Me", "csrf_token": token})
     assert response.status_code == 403
+
+
+def test_recommendation_form_errors_and_editing(client, login, audit, users):
+    login("auditor")
+    page = f"/audits/{audit.id}/recommendations"
+    bad = client.submit(page, {"description": "", "due_on": ["31", "2", "2027"],
+                               "priority": ""})
+    summary = [a.get_text() for a in bad.soup.select(".govuk-error-summary a")]
+    assert summary == ["Enter the recommendation",
+                       "Enter a real due date, for example 27 3 2027",
+                       "Select the priority"]
+    assert bad.soup.select_one(".govuk-error-summary a[href='#due_on-day']") is not None
+    client.submit(page, {"description": "Hold a family group conference",
+                         "owner_id": str(users["leader"].id), "due_on": ["5", "3", "2027"],
+                         "priority": "low"})
+    action = db.session.scalars(db.select(Action)).one()
+    assert (action.owner_id, action.due_on.isoformat(), action.status) == (
+        users["leader"].id, "2027-03-05", "proposed")
+    edit = f"/audits/{audit.id}/recommendations/{action.id}"
+    client.submit(edit, {"description": "Hold a family group conference this month",
+                         "owner_id": "", "due_on": ["", "", ""], "priority": "high"})
+    db.session.refresh(action)
+    assert (action.owner_id, action.due_on, action.priority) == (None, None, "high")
+    client.submit(f"{edit}/remove", {}, page=edit)
+    assert db.session.scalars(db.select(Action)).all() == []
+    assert [e.action for e in db.session.scalars(db.select(Event).where(
+        Event.entity_type == "action").order_by(Event.id))] == ["proposed", "updated",
+                                                               "removed"]
+
+
+def test_summary_is_saved_and_conflicts_are_shown(client, login, audit):
+    login("auditor")
+    page = f"/audits/{audit.id}/summary"
+    client.submit(page, {"overall_grade": "Good", "strengths": "A", "save_draft": "y",
+                         "version": "1"})
+    stale = client.submit(page, {"overall_grade": "Inadequate", "strengths": "A",
+                                 "save_draft": "y", "version": "1"})
+    assert "Someone else changed this audit" in stale.text
+    rows = [[c.get_text(strip=True) for c in tr.find_all(["th", "td"])]
+            for tr in stale.soup.select(".govuk-error-summary tbody tr")]
+    assert rows == [["Overall judgement", "Good", "Inadequate"]]
+    assert fresh(audit).overall_grade == "Good"
