@@ -167,3 +167,10 @@ def test_navigation_shows_admin_links_only_to_admins(client, login, users):
     login("auditor")
     nav = client.get("/").soup.select_one(".govuk-service-navigation")
     assert "Users" not in nav.get_text()
+
+
+def test_edit_pages_show_no_conflict_until_there_is_one(client, login, users):
+    login("admin")
+    for page in (f"/admin/users/{users['auditor'].id}",
+                 f"/admin/teams/{users['manager'].team_id}"):
+        assert "Someone else changed" not in client.get(page).text
