@@ -8,8 +8,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from audit_app import demo
+from audit_app import demo, notify
 from audit_app.admin import services as admin
+from audit_app.cases.cli import import_cases
 from audit_app.extensions import db
 from audit_app.models import ROLES, Team
 
@@ -64,6 +65,19 @@ def seed_demo(if_empty):
         click.echo(f"  {email}")
 
 
+@click.command("send-email")
+@with_appcontext
+def send_email():
+    """Email queued notifications (run it from cron every few minutes)."""
+    if not current_app.config.get("MAIL_SERVER"):
+        click.echo("MAIL_SERVER is not set: notifications stay on users' home pages only.")
+        return
+    sent = notify.send_queued()
+    click.echo(f"Sent {sent} email{'' if sent == 1 else 's'}.")
+
+
 def register(app):
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(send_email)
+    app.cli.add_command(import_cases)

@@ -11,10 +11,14 @@ from audit_app.models.templates import YES_NO_ANSWERS
 # (label, endpoint, roles that see it); an empty roles tuple means every signed-in user.
 NAVIGATION = [
     ("Home", "main.home", ()),
+    ("Cases", "cases.list_cases", ("admin", "moderator", "practice_lead", "manager", "leader")),
     ("My audits", "audits.my_audits", ("auditor",)),
+    ("Programmes", "programmes.list_programmes", ("admin", "moderator", "leader", "practice_lead")),
+    ("Reports", "reports.agreement", ("moderator", "admin", "leader", "practice_lead")),
     ("Users", "admin.users", ("admin",)),
     ("Teams", "admin.teams", ("admin",)),
     ("Event log", "admin.events", ("admin",)),
+    ("Settings", "admin.settings", ("admin",)),
 ]
 
 

@@ -53,7 +53,7 @@ def make_case(reference="LCS-1001", team_name="Crewe CIN/CP", cohorts=("child_in
     return case
 
 
-def make_template(slug="whole-case-file", name="Whole case file audit", spec=SMALL_TEMPLATE,
+def make_template(slug="small-case-file", name="Small case file audit", spec=SMALL_TEMPLATE,
                   has_overall=True, purpose="whole_case_file", published=True,
                   evidence_required=True):
     template = AuditTemplate(name=name, slug=slug, purpose=purpose)
@@ -93,3 +93,13 @@ def make_audit(programme, case, auditor, status="allocated", due_on=date(2026, 1
     db.session.add(audit)
     db.session.flush()
     return audit
+
+
+def whole_case_file_template():
+    """The built-in whole case file audit, published (as seed-demo loads it)."""
+    from audit_app.audit_templates.services import load_builtin_templates
+    from audit_app.models import AuditTemplate
+
+    load_builtin_templates()
+    return db.session.scalar(db.select(AuditTemplate).where(
+        AuditTemplate.slug == "whole-case-file"))

@@ -3,6 +3,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
     GovPasswordInput,
+    GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextInput,
@@ -11,6 +12,7 @@ from wtforms import (
     BooleanField,
     EmailField,
     PasswordField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -130,3 +132,19 @@ class EventFilterForm(FlaskForm):
     action = StringField("Action", widget=GovTextInput(), validators=[Optional()])
     actor = StringField("Changed by (email)", widget=GovTextInput(), validators=[Optional()])
     submit = SubmitField("Filter", widget=GovSubmitInput())
+
+
+class SettingsForm(FlaskForm):
+    conflict_of_interest = RadioField(
+        "When an auditor is allocated a case from a team they manage",
+        widget=GovRadioInput(),
+        choices=choices([
+            ("warn", "Warn: allocate the case and flag it as a conflict of interest"),
+            ("block", "Block: refuse the allocation"),
+        ]),
+        validators=[InputRequired(message="Select what happens when an auditor is allocated "
+                                          "a case from a team they manage")],
+        invalid_choice_message="Select what happens when an auditor is allocated a case from "
+                               "a team they manage",
+    )
+    submit = SubmitField("Save settings", widget=GovSubmitInput())

@@ -3,11 +3,19 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from audit_app.admin import bp, services
-from audit_app.admin.forms import EventFilterForm, NewUserForm, ServiceForm, TeamForm, UserForm
+from audit_app.admin.forms import (
+    EventFilterForm,
+    NewUserForm,
+    ServiceForm,
+    SettingsForm,
+    TeamForm,
+    UserForm,
+)
 from audit_app.authz import roles_required
 from audit_app.extensions import db
 from audit_app.forms import EditConflict, check_version
 from audit_app.models import Event, Service, Team, User
+from audit_app.settings import get_setting, set_setting
 
 PAGE_SIZE = 50
 
@@ -243,3 +251,17 @@ def events():
         abort(404)
     pagination = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
     return render_template("admin/events.html", form=form, pagination=pagination)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@roles_required("admin")
+def settings():
+    form = SettingsForm()
+    if request.method == "GET":
+        form.conflict_of_interest.data = get_setting("conflict_of_interest")
+    if form.validate_on_submit():
+        set_setting("conflict_of_interest", form.conflict_of_interest.data, actor=current_user)
+        db.session.commit()
+        flash("Settings saved.")
+        return redirect(url_for("admin.settings"))
+    return render_template("admin/settings.html", form=form)

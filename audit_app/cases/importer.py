@@ -1,0 +1,361 @@
+"""Importing the case register from a CSV file.
+
+Every row is checked before anything is written; one bad row rejects the whole file with
+every problem listed by line (as a spreadsheet numbers its rows: the header is line 1) and
+column. A good file is upserted by reference, set-based (a handful of statements however
+many rows), in the caller's transaction, with one event summarising it.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from audit_app.cases.services import date_problems, reference_problem
+from audit_app.eventlog import record
+from audit_app.extensions import db
+from audit_app.models import COHORTS, Case, CaseCohort, Team
+from audit_app.timeutil import utcnow
+
+MAX_BYTES = 5 * 1024 * 1024  # about 100,000 rows; the upload page's limit
+COLUMNS = ("reference", "team", "cohorts", "opened_on", "closed_on")
+REQUIRED_COLUMNS = COLUMNS[:4]
+HEADER_TEXT = "reference,team,cohorts,opened_on[,closed_on]"
+# Keeps each IN (...) list well under SQLite's and PostgreSQL's bound-parameter limits.
+CHUNK = 5000
+
+# Cohort keys, their labels and the abbreviations the reference document uses, compared
+# ignoring case and punctuation ("Child in need", "child_in_need", "CIN" are the same).
+_ABBREVIATIONS = {"cin": "child_in_need", "cp": "child_protection",
+                  "cwd": "children_with_disabilities", "plo": "pre_proceedings"}
+
+
+def _squash(text):
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text.casefold()).split())
+
+
+COHORT_NAMES = {
+    **{_squash(key): key for key in COHORTS},
+    **{_squash(label): key for key, label in COHORTS.items()},
+    **_ABBREVIATIONS,
+}
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int | None
+    column: str | None
+    message: str
+
+    def __str__(self):
+        where = [f"line {self.line}"] if self.line else []
+        if self.column:
+            where.append(f"column {self.column}")
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+class ImportRejected(Exception):
+    """The file was not imported; `problems` says why, in file order."""
+
+    def __init__(self, problems):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    line: int
+    reference: str
+    team_id: int
+    cohorts: frozenset
+    opened_on: date
+    closed_on: date | None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+
+    def __str__(self):
+        noun = "case" if self.created == 1 else "cases"
+        return f"{self.created} {noun} created, {self.updated} updated"
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def decode(data, max_bytes=MAX_BYTES):
+    """The file's text, or ImportRejected for a file too big, not UTF-8, or empty."""
+    if max_bytes is not None and len(data) > max_bytes:
+        raise ImportRejected([Problem(None, None, (
+            f"The selected file must be smaller than {max_bytes // (1024 * 1024)} MB"))])
+    try:
+        text = data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise ImportRejected([Problem(line, None, (
+            "the file is not UTF-8 text. In Excel, use Save As and choose "
+            "'CSV UTF-8 (Comma delimited) (*.csv)'"))]) from None
+    if not text.strip():
+        raise ImportRejected([Problem(None, None, "The selected file is empty")])
+    return text
+
+
+def _records(text):
+    """(line, cells) for each record; a record's line is its row number in a spreadsheet."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    line = 0
+    try:
+        for line, cells in enumerate(reader, start=1):
+            yield line, [cell.strip() for cell in cells]
+    except csv.Error as error:
+        raise ImportRejected([Problem(line + 1, None, f"cannot be read as CSV ({error})")]) \
+            from None
+
+
+def _normal_header(cell):
+    return re.sub(r"[\s-]+", "_", cell.strip().casefold())
+
+
+def _columns(header):
+    """{column name: index} from the header row, or ImportRejected naming what is wrong."""
+    names = [_normal_header(cell) for cell in header]
+    if len(header) == 1 and re.search(r"[;\t]", header[0]):
+        raise ImportRejected([Problem(1, None, (
+            "the columns must be separated by commas, not semicolons or tabs. In Excel, "
+            "save the file as 'CSV UTF-8 (Comma delimited)'"))])
+    if not set(names) & set(COLUMNS):
+        raise ImportRejected([Problem(1, None, (
+            f"the first line must be the column names {HEADER_TEXT}"))])
+    problems, positions = [], {}
+    for index, (name, raw) in enumerate(zip(names, header, strict=True)):
+        if not name:
+            continue
+        if name not in COLUMNS:
+            problems.append(Problem(1, raw, f"unknown column (expected {HEADER_TEXT})"))
+        elif name in positions:
+            problems.append(Problem(1, name, "column appears more than once"))
+        else:
+            positions[name] = index
+    problems.extend(
+        Problem(1, name, "missing column") for name in REQUIRED_COLUMNS if name not in positions
+    )
+    if problems:
+        raise ImportRejected(problems)
+    return positions
+
+
+# --- checking -------------------------------------------------------------------------------
+
+
+def parse_date(text):
+    """A date from YYYY-MM-DD or DD/MM/YYYY (as UK Excel writes it); ValueError says why."""
+    match = _ISO_DATE.fullmatch(text)
+    if match:
+        year, month, day = match.groups()
+    else:
+        match = _UK_DATE.fullmatch(text)
+        if not match:
+            raise ValueError(f'bad date "{text}": use YYYY-MM-DD or DD/MM/YYYY')
+        day, month, year = match.groups()
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        raise ValueError(f'bad date "{text}": not a real date') from None
+
+
+def parse_cohorts(text):
+    """(set of cohort keys, [unknown names]) from "child_in_need; Child protection"."""
+    keys, unknown = set(), []
+    for name in (part.strip() for part in text.split(";")):
+        if not name:
+            continue
+        key = COHORT_NAMES.get(_squash(name))
+        if key is None:
+            unknown.append(name)
+        else:
+            keys.add(key)
+    return keys, unknown
+
+
+def _sentence_case(message):
+    """The form's message, lower-cased to read on after "line 3, column team:"."""
+    return message[0].lower() + message[1:]
+
+
+class _TeamLookup:
+    """Team ids by name, compared ignoring case and spacing; an exact match wins."""
+
+    def __init__(self):
+        self.exact, self.loose = {}, {}
+        for team_id, name in db.session.execute(select(Team.id, Team.name)):
+            self.exact[name] = team_id
+            self.loose.setdefault(" ".join(name.casefold().split()), []).append(team_id)
+
+    def __call__(self, name):
+        if name in self.exact:
+            return self.exact[name]
+        found = self.loose.get(" ".join(name.casefold().split()), [])
+        return found[0] if len(found) == 1 else None
+
+
+def check_rows(text, today=None):
+    """Every row as a CaseRow, or ImportRejected listing every problem in the file."""
+    records = _records(text)
+    first = next(records, None)
+    if first is None:
+        raise ImportRejected([Problem(None, None, "The selected file is empty")])
+    positions = _columns(first[1])
+    width = len(first[1])
+    team_id_for = _TeamLookup()
+    problems, rows, first_line_of = [], [], {}
+
+    for line, cells in records:
+        if not any(cells):
+            continue  # blank lines (often trailing ones) are not rows
+        if any(cells[width:]):
+            problems.append(Problem(line, None, (
+                f"has {len(cells)} values but the header has {width} columns")))
+            continue
+        value = {name: (cells[i] if i < len(cells) else "") for name, i in positions.items()}
+        row_problems = []
+
+        def problem(column, message, row_problems=row_problems, line=line):
+            row_problems.append(Problem(line, column, message))
+
+        for name in REQUIRED_COLUMNS:
+            if not value[name]:
+                problem(name, "missing value")
+
+        reference = value["reference"]
+        if reference:
+            reason = reference_problem(reference)
+            if reason:
+                problem("reference", _sentence_case(reason))
+            elif reference in first_line_of:
+                problem("reference", (
+                    f'duplicate reference "{reference}" (also on line {first_line_of[reference]})'))
+            else:
+                first_line_of[reference] = line
+
+        team_id = None
+        if value["team"]:
+            team_id = team_id_for(value["team"])
+            if team_id is None:
+                problem("team", f'unknown team "{value["team"]}"')
+
+        cohorts = set()
+        if value["cohorts"]:
+            cohorts, unknown = parse_cohorts(value["cohorts"])
+            for name in unknown:
+                problem("cohorts", f'unknown cohort "{name}"')
+            if not cohorts and not unknown:
+                problem("cohorts", "missing value")
+
+        dates = {}
+        for name in ("opened_on", "closed_on"):
+            if value.get(name):
+                try:
+                    dates[name] = parse_date(value[name])
+                except ValueError as error:
+                    problem(name, str(error))
+        for name, message in date_problems(
+            dates.get("opened_on"), dates.get("closed_on"), today=today
+        ).items():
+            problem(name, _sentence_case(message))
+
+        if row_problems:
+            problems.extend(row_problems)
+        else:
+            rows.append(CaseRow(line, reference, team_id, frozenset(cohorts),
+                                dates["opened_on"], dates.get("closed_on")))
+
+    if problems:
+        raise ImportRejected(problems)
+    if not rows:
+        raise ImportRejected([Problem(None, None, "The file has a header but no cases")])
+    return rows
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def _chunks(items, size=CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _existing_ids(references):
+    found = {}
+    for chunk in _chunks(references):
+        found.update(db.session.execute(
+            select(Case.reference, Case.id).where(Case.reference.in_(chunk))
+        ).all())
+    return found
+
+
+def upsert(rows):
+    """Insert new references and update known ones; returns ImportResult."""
+    existing = _existing_ids([row.reference for row in rows])
+    new = [row for row in rows if row.reference not in existing]
+    known = [row for row in rows if row.reference in existing]
+    ids = dict(existing)
+
+    cases = Case.__table__  # Core, not ORM, statements: one executemany each
+    if new:
+        now = utcnow()
+        inserted = db.session.execute(
+            insert(cases).returning(cases.c.reference, cases.c.id),
+            [{"reference": r.reference, "team_id": r.team_id, "opened_on": r.opened_on,
+              "closed_on": r.closed_on, "created_at": now, "row_version": 1} for r in new],
+        )
+        ids.update(inserted.all())
+
+    if known:
+        # row_version goes up so anyone editing one of these cases gets a conflict page.
+        db.session.execute(
+            update(cases).where(cases.c.id == bindparam("b_id")).values(
+                team_id=bindparam("b_team_id"), opened_on=bindparam("b_opened_on"),
+                closed_on=bindparam("b_closed_on"), row_version=cases.c.row_version + 1,
+            ),
+            [{"b_id": ids[r.reference], "b_team_id": r.team_id, "b_opened_on": r.opened_on,
+              "b_closed_on": r.closed_on} for r in known],
+        )
+        for chunk in _chunks([ids[r.reference] for r in known]):
+            db.session.execute(delete(CaseCohort.__table__).where(
+                CaseCohort.__table__.c.case_id.in_(chunk)))
+
+    cohort_rows = [{"case_id": ids[r.reference], "cohort": c}
+                   for r in rows for c in sorted(r.cohorts)]
+    if cohort_rows:
+        db.session.execute(insert(CaseCohort.__table__), cohort_rows)
+    return ImportResult(created=len(new), updated=len(known))
+
+
+def import_cases(data, filename, actor=None, max_bytes=MAX_BYTES, today=None):
+    """Check and import a CSV file's bytes. Raises ImportRejected with nothing written.
+
+    The caller commits, or rolls back on ImportRejected.
+    """
+    rows = check_rows(decode(data, max_bytes=max_bytes), today=today)
+    try:
+        result = upsert(rows)
+        record("case", None, "imported", actor=actor, after={
+            "created": result.created, "updated": result.updated, "file": filename})
+        db.session.flush()
+    except IntegrityError:
+        # Another import or edit added one of these references since we looked.
+        raise ImportRejected([Problem(None, None, (
+            "The case register changed while this file was being imported. "
+            "Nothing was imported: upload the file again"))]) from None
+    # Objects already in the session do not see the bulk statements; reload them on use.
+    db.session.expire_all()
+    return result

@@ -1,0 +1,69 @@
+"""CSV and Excel downloads that open cleanly in Excel and cannot run formulas."""
+
+import csv
+import io
+from datetime import date
+
+from flask import Response
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A spreadsheet treats a cell starting with one of these as a formula (OWASP, "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MIN_WIDTH, MAX_WIDTH = 8, 60
+
+
+def safe(value):
+    """Text that would start a formula gets a leading ' so it stays text; numbers are kept."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _attachment(filename):
+    return {"Content-Disposition": f"attachment; filename={filename}"}
+
+
+def csv_response(filename, columns, rows):
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([safe(c) for c in columns])
+    for row in rows:
+        writer.writerow([safe(_text(value)) for value in row])
+    # The byte-order mark tells Excel the file is UTF-8 (names with accents, en dashes).
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers=_attachment(filename))
+
+
+def xlsx_response(filename, title, columns, rows):
+    rows = [[safe(value) for value in row] for row in rows]
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    for index, column in enumerate(columns, start=1):
+        longest = max([len(str(column))] + [len(str(_text(row[index - 1]))) for row in rows])
+        sheet.column_dimensions[get_column_letter(index)].width = (
+            min(MAX_WIDTH, max(MIN_WIDTH, longest + 2))
+        )
+    sheet.freeze_panes = "A2"
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=safe(column))
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return Response(out.getvalue(), mimetype=XLSX, headers=_attachment(filename))

@@ -1,0 +1,73 @@
+from flask import abort, render_template, request
+
+from audit_app.authz import roles_required
+from audit_app.measures.agreement import (
+    AGREEMENT_TARGETS,
+    FLAG_ALPHA,
+    PAIR_COLUMNS,
+    agreement_report,
+    pairs,
+    strength,
+)
+from audit_app.measures.figures import SMALL_SAMPLE, p_text, percent
+from audit_app.reports import bp, exports, services
+from audit_app.reports.forms import AgreementFilterForm
+from audit_app.timeutil import utcnow
+
+
+def _filter_form():
+    return AgreementFilterForm(services.filter_options(utcnow().date()), request.args)
+
+
+def _valid_form_or_400():
+    form = _filter_form()
+    if not form.validate():
+        abort(400)
+    return form
+
+
+@bp.route("/agreement")
+@roles_required(*services.REPORT_ROLES)
+def agreement():
+    form = _filter_form()
+    report = agreement_report(form.scope()) if form.validate() else None
+    return render_template(
+        "reports/agreement.html", form=form, report=report,
+        scope_lines=services.scope_lines(form) if report else [],
+        query_args=form.query_args(), targets=AGREEMENT_TARGETS, percent=percent,
+        p_text=p_text, strength=strength, small_sample=SMALL_SAMPLE, flag_alpha=FLAG_ALPHA,
+    )
+
+
+def _report_table():
+    form = _valid_form_or_400()
+    report = agreement_report(form.scope())
+    return services.report_rows(report, services.scope_lines(form))
+
+
+@bp.route("/agreement.csv")
+@roles_required(*services.REPORT_ROLES)
+def agreement_csv():
+    return exports.csv_response("agreement-report.csv", services.REPORT_COLUMNS, _report_table())
+
+
+@bp.route("/agreement.xlsx")
+@roles_required(*services.REPORT_ROLES)
+def agreement_xlsx():
+    return exports.xlsx_response("agreement-report.xlsx", "Agreement report",
+                                 services.REPORT_COLUMNS, _report_table())
+
+
+@bp.route("/agreement-pairs.csv")
+@roles_required(*services.REPORT_ROLES)
+def agreement_pairs_csv():
+    scope = _valid_form_or_400().scope()
+    return exports.csv_response("agreement-pairs.csv", PAIR_COLUMNS, pairs(scope))
+
+
+@bp.route("/agreement-pairs.xlsx")
+@roles_required(*services.REPORT_ROLES)
+def agreement_pairs_xlsx():
+    scope = _valid_form_or_400().scope()
+    return exports.xlsx_response("agreement-pairs.xlsx", "Compared grades", PAIR_COLUMNS,
+                                 pairs(scope))

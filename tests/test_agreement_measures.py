@@ -1,0 +1,355 @@
+"""Agreement measures from hand-computed data sets, checked against audit_app.stats."""
+
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import event
+
+from audit_app.extensions import db
+from audit_app.measures import agreement
+from audit_app.measures.agreement import Scope, agreement_report
+from audit_app.measures.figures import TOO_SMALL
+from audit_app.models.templates import OFSTED_SCALE
+from audit_app.stats import cohen_kappa, grade_bias, gwet_ac1
+from tests import factories
+from tests.moderation_factories import (
+    GOOD,
+    INAD,
+    OUT,
+    RI,
+    make_round,
+    make_template,
+    make_user,
+    moderate,
+)
+
+Q2 = Scope(start=date(2022, 7, 1), end=date(2022, 9, 30))
+
+# (auditor's overall grade, final grade, how the final grade was reached)
+TEN = [
+    (GOOD, GOOD, {}),
+    (GOOD, GOOD, {}),
+    (GOOD, GOOD, {}),
+    # Moderated lower, then agreed in discussion: the agreed grade is final.
+    (GOOD, GOOD, {"moderator": RI, "agreed": GOOD}),
+    (RI, RI, {}),
+    (RI, RI, {}),
+    # Moderated Good, agreed Requires improvement, then a challenge ruled Outstanding.
+    (OUT, OUT, {"moderator": GOOD, "agreed": RI, "ruled": OUT}),
+    (INAD, INAD, {}),
+    (GOOD, RI, {}),
+    (OUT, GOOD, {}),
+]
+
+
+@pytest.fixture
+def people(users):
+    return {
+        "auditor": users["auditor"],
+        "manager": users["manager"],
+        "moderator": users["moderator"],
+        "second_moderator": make_user("Mo Second", roles=("moderator",)),
+    }
+
+
+@pytest.fixture
+def template(app):
+    return make_template()
+
+
+def ten_moderations(people, template, round_=None):
+    round_ = round_ or make_round()
+    made = []
+    for auditor_grade, final, how in TEN:
+        agreed = {"overall": how["agreed"]} if "agreed" in how else None
+        ruled = {"overall": how["ruled"]} if "ruled" in how else None
+        made.append(moderate(
+            people["auditor"], people["moderator"], template,
+            overall=(auditor_grade, how.get("moderator", final)), agreed=agreed, ruled=ruled,
+            round_=round_,
+        ))
+    db.session.commit()
+    return made
+
+
+def test_ten_moderations_eight_agree(people, template):
+    ten_moderations(people, template)
+    report = agreement_report(Q2)
+    figure = report.overall.figure
+    assert (figure.numerator, figure.denominator) == (8, 10)
+    assert figure.ci_low == pytest.approx(0.4902, abs=5e-5)
+    assert figure.ci_high == pytest.approx(0.9433, abs=5e-5)
+    assert figure.small_sample
+    assert [(t, s.code) for t, _, s in report.targets] == [(0.8, TOO_SMALL), (0.9, TOO_SMALL)]
+    assert report.categories == OFSTED_SCALE and report.scale_note is None
+    assert report.coverage.moderated == 10 and report.coverage.quota == 9
+
+
+def test_confusion_matrix_and_coefficients_match_the_stats_module(people, template):
+    ten_moderations(people, template)
+    overall = agreement_report(Q2).overall
+    assert overall.matrix == [
+        [1, 1, 0, 0],  # Outstanding: one agreed (after the ruling), one moderated to Good
+        [0, 4, 1, 0],  # Good
+        [0, 0, 2, 0],
+        [0, 0, 0, 1],
+    ]
+    auditor = [a for a, _, _ in TEN]
+    final = [f for _, f, _ in TEN]
+    expected = cohen_kappa(auditor, final, categories=OFSTED_SCALE)
+    assert overall.kappa.kappa == pytest.approx(expected.kappa)
+    assert overall.kappa.ci_low == pytest.approx(expected.ci_low)
+    linear = cohen_kappa(auditor, final, categories=OFSTED_SCALE, weights="linear")
+    assert overall.weighted_kappa.kappa == pytest.approx(linear.kappa)
+    assert overall.weighted_kappa.se == pytest.approx(linear.se)
+    ac1 = gwet_ac1(auditor, final, categories=OFSTED_SCALE)
+    assert overall.ac1.ac1 == pytest.approx(ac1.ac1)
+    bias = grade_bias(auditor, final, OFSTED_SCALE)
+    direction = overall.direction
+    assert (direction.higher, direction.lower, direction.equal) == (2, 0, 8)
+    assert direction.mean_difference == pytest.approx(bias.mean_difference) == 0.2
+    assert direction.p_value == pytest.approx(bias.p_value) == 0.5
+    assert any("Small sample" in note for note in overall.notes)
+
+
+def test_final_grade_is_ruled_then_agreed_then_moderated(people, template):
+    # Auditor Good each time; the final grade differs by which later grade is set.
+    cases = [
+        ({}, RI, "auditor_higher"),  # moderated RI
+        ({"agreed": {"overall": GOOD}}, GOOD, "agree"),  # agreed beats moderated
+        ({"agreed": {"overall": GOOD}, "ruled": {"overall": INAD}}, INAD, "auditor_higher"),
+        ({"ruled": {"overall": OUT}}, OUT, "auditor_lower"),  # ruled beats moderated
+    ]
+    for kwargs, _final, _comparison in cases:
+        moderate(people["auditor"], people["moderator"], template, overall=(GOOD, RI),
+                 **kwargs)
+    db.session.commit()
+    overall = agreement_report(Q2).overall
+    good = OFSTED_SCALE.index(GOOD)
+    assert overall.matrix[good] == [1, 1, 1, 1]  # final: Outstanding, Good, RI, Inadequate
+    assert (overall.direction.higher, overall.direction.lower) == (2, 1)
+    rows = list(agreement.pairs(Q2))
+    assert [r[12] for r in rows if r[6] == "Overall judgement"] == [RI, GOOD, INAD, OUT]
+
+
+def test_filters(people, template, users):
+    other_template = make_template(name="Thematic")
+    round_a, round_b = make_round(name="A"), make_round(name="B", quota=5)
+    other_auditor = make_user("Olu Other")
+    base = dict(auditor=people["auditor"], moderator=people["moderator"], template=template,
+                round_=round_a)
+    made = {
+        "base": moderate(**base),
+        "team": moderate(**base, team_name="Macclesfield CIN/CP"),
+        "template": moderate(**{**base, "template": other_template}),
+        "auditor": moderate(**{**base, "auditor": other_auditor}),
+        "moderator": moderate(**{**base, "moderator": people["second_moderator"]}),
+        "round": moderate(**{**base, "round_": round_b}),
+        "before": moderate(**base, submitted_at=datetime(2022, 6, 30, 23, 59)),
+        "after": moderate(**base, submitted_at=datetime(2022, 10, 1, 0, 0)),
+        "last_day": moderate(**base, submitted_at=datetime(2022, 9, 30, 23, 59)),
+        "in_progress": moderate(**base, status="in_progress"),
+    }
+    db.session.commit()
+
+    def count(**filters):
+        return agreement_report(Scope(start=Q2.start, end=Q2.end, **filters)).coverage.moderated
+
+    assert count() == 7  # not before, after or in progress
+    team = factories.team("Macclesfield CIN/CP")
+    assert count(team_id=team.id) == 1
+    assert count(template_id=other_template.id) == 1
+    assert count(auditor_id=other_auditor.id) == 1
+    assert count(moderator_id=people["second_moderator"].id) == 1
+    assert count(round_id=round_b.id) == 1
+    assert count(round_id=round_a.id, auditor_id=people["auditor"].id) == 5
+    everything = agreement_report(Scope())
+    assert everything.coverage.moderated == 9
+    assert everything.overall.figure.denominator == 9
+    assert made["in_progress"].submitted_at is None
+
+
+def test_quota_of_rounds_in_scope(people, template):
+    q2 = make_round(name="Q2", quota=9, moderators=[people["moderator"]])
+    make_round(name="Q3", period_start=date(2022, 10, 1), period_end=date(2022, 12, 31),
+               quota=9)
+    make_round(name="Independent Q1-Q2", period_start=date(2022, 4, 1),
+               period_end=date(2022, 9, 30), quota=20, kind="independent")
+    moderate(people["auditor"], people["moderator"], template, round_=q2)
+    db.session.commit()
+    assert agreement.coverage(Q2).quota == 29  # Q2 and the overlapping independent round
+    assert agreement.coverage(Q2).rounds == 2
+    assert agreement.coverage(Scope(round_id=q2.id)).quota == 9
+    assert agreement.coverage(Scope(start=Q2.start, end=Q2.end,
+                                    moderator_id=people["moderator"].id)).quota == 9
+    assert agreement.coverage(Q2).note is None
+    assert agreement.coverage(Scope(start=Q2.start, team_id=1)).note
+
+
+def test_per_domain_agreement(people, template):
+    for oversight in [(GOOD, GOOD), (GOOD, RI), (GOOD, RI), (RI, GOOD)]:
+        moderate(people["auditor"], people["moderator"], template,
+                 domains={"assessment": (GOOD, GOOD), "oversight": oversight})
+    db.session.commit()
+    domains = {d.domain: d for d in agreement_report(Q2).domains}
+    assert list(domains) == ["assessment", "management_oversight"]  # plan had no grades
+    oversight = domains["management_oversight"]
+    assert oversight.label == "Management oversight"
+    assert (oversight.figure.numerator, oversight.figure.denominator) == (1, 4)
+    assert (oversight.higher, oversight.lower) == (2, 1)
+    assert domains["assessment"].figure.value == 1.0
+
+
+def test_per_auditor_flag(people, template):
+    optimist = make_user("Opal Optimist")
+    for _ in range(9):
+        moderate(optimist, people["moderator"], template, overall=(GOOD, RI))
+    for grades in [(GOOD, RI), (GOOD, RI), (OUT, GOOD), (GOOD, GOOD)]:
+        moderate(people["auditor"], people["moderator"], template, overall=grades)
+    db.session.commit()
+    rows = {r.name: r for r in agreement_report(Q2).auditors}
+    flagged = rows["Opal Optimist"]
+    assert (flagged.moderated, flagged.higher, flagged.lower) == (9, 9, 0)
+    assert flagged.p_value == pytest.approx(2 / 512)  # two-sided: 2 x 0.5^9
+    assert flagged.mean_difference == pytest.approx(1.0)
+    assert flagged.figure.denominator == 9 and flagged.figure.numerator == 0
+    assert flagged.over_grading
+    aisha = rows[people["auditor"].name]
+    assert (aisha.higher, aisha.lower) == (3, 0)
+    assert aisha.p_value == pytest.approx(0.25)
+    assert not aisha.over_grading  # 3 of 3 could be chance
+    assert aisha.mean_difference == pytest.approx(3 / 4)
+
+
+def test_sign_test_matches_grade_bias():
+    bias = grade_bias([GOOD] * 7 + [RI] * 2, [RI] * 7 + [GOOD] * 2, OFSTED_SCALE)
+    assert agreement.sign_test(7, 2) == pytest.approx(bias.p_value)
+    assert agreement.sign_test(0, 0) == 1.0
+
+
+def test_challenges(people, template):
+    moderate(people["auditor"], people["moderator"], template, overall=(GOOD, RI),
+             ruled={"overall": GOOD}, challenges={"overall": "upheld"})
+    moderate(people["auditor"], people["moderator"], template, overall=(GOOD, RI),
+             domains={"oversight": (GOOD, RI)},
+             challenges={"overall": "rejected", "oversight": None})
+    moderate(people["auditor"], people["moderator"], template, overall=(GOOD, GOOD))
+    db.session.commit()
+    found = agreement_report(Q2).challenges
+    assert (found.grades_challenged, found.challenges) == (3, 3)
+    assert (found.upheld, found.rejected, found.pending) == (1, 1, 1)
+    # The upheld ruling made the final grade Good: that moderation now agrees.
+    assert agreement_report(Q2).overall.figure.numerator == 2
+
+
+def test_no_moderations(app):
+    report = agreement_report(Q2)
+    assert report.overall.figure.denominator == 0
+    assert report.overall.kappa.kappa is None
+    assert report.overall.matrix == [] and report.categories == []
+    assert report.overall.notes and "No overall judgements" in report.overall.notes[0]
+    assert report.coverage.moderated == 0 and report.auditors == [] and report.domains == []
+
+
+def test_everyone_agrees_on_good(people, template):
+    for _ in range(3):
+        moderate(people["auditor"], people["moderator"], template, overall=(GOOD, GOOD))
+    db.session.commit()
+    overall = agreement_report(Q2).overall
+    assert overall.kappa.kappa is None and overall.ac1.ac1 is not None
+    assert any("Kappa cannot be calculated" in note for note in overall.notes)
+
+
+def test_mixed_scales_are_compared_by_rank(people, template):
+    three = make_template(name="Three point")
+    three.versions[0].scale = ["Good", "Adequate", "Inadequate"]
+    db.session.flush()
+    moderate(people["auditor"], people["moderator"], template, overall=(OUT, GOOD))
+    moderate(people["auditor"], people["moderator"], three, overall=("Good", "Adequate"))
+    db.session.commit()
+    report = agreement_report(Q2)
+    assert report.categories == ["Grade 1 (best)", "Grade 2", "Grade 3", "Grade 4"]
+    assert "different lengths" in report.scale_note
+    assert report.overall.matrix[0][1] == 2
+    only_three = agreement_report(Scope(start=Q2.start, end=Q2.end, template_id=three.id))
+    assert only_three.categories == ["Good", "Adequate", "Inadequate"]
+
+
+def test_pairs(people, template):
+    moderate(people["auditor"], people["moderator"], template, overall=(GOOD, RI),
+             reference="LCS-7", domains={"oversight": (GOOD, GOOD)},
+             challenges={"overall": None})
+    db.session.commit()
+    rows = list(agreement.pairs(Q2))
+    assert len(rows) == 4  # overall and the three graded domain questions
+    overall = dict(zip(agreement.PAIR_COLUMNS, rows[0], strict=True))
+    assert overall["Case reference"] == "LCS-7"
+    assert overall["Team"] == "Crewe CIN/CP"
+    assert overall["Auditor"] == people["auditor"].name
+    assert overall["Final grade"] == RI
+    assert overall["Comparison"] == "Auditor higher (over-optimistic)"
+    assert overall["Challenged"] == "Yes"
+    assert overall["Submitted"] == date(2022, 8, 15)
+    plan = dict(zip(agreement.PAIR_COLUMNS, rows[2], strict=True))
+    assert plan["Domain"] == "SMART, child-focused plan"
+    assert plan["Comparison"] == "Not compared" and plan["Challenged"] == "No"
+
+
+def _statements(work):
+    seen = []
+
+    def count(*_args):
+        seen.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        work()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def _build(people, template, n):
+    round_ = make_round()
+    auditors = [people["auditor"], people["manager"], make_user(f"Extra {n}")]
+    grades = [(GOOD, GOOD), (GOOD, RI), (RI, GOOD), (OUT, OUT)]
+    for i in range(n):
+        moderate(auditors[i % 3], people["moderator"], template, overall=grades[i % 4],
+                 domains={"oversight": grades[(i + 1) % 4]}, round_=round_,
+                 challenges={"overall": None} if i % 5 == 0 else None)
+    db.session.commit()
+
+
+def test_query_count_does_not_grow_with_the_data(people, template):
+    def report_and_pairs():
+        agreement_report(Q2)
+        list(agreement.pairs(Q2))
+
+    _build(people, template, 5)
+    db.session.expire_all()
+    few = _statements(report_and_pairs)
+    _build(people, template, 55)
+    db.session.expire_all()
+    many = _statements(report_and_pairs)
+    assert agreement_report(Q2).coverage.moderated == 60
+    assert few == many == 7  # six for the report, one for the pairs
+
+
+def test_high_agreement_on_one_grade_explains_low_kappa(people, template):
+    # 18 of 20 agree, nearly all on Good: p_o = 0.90, p_e = 0.905, kappa = -0.05; AC1 = 0.89.
+    for grades in [(GOOD, GOOD)] * 18 + [(GOOD, RI), (RI, GOOD)]:
+        moderate(people["auditor"], people["moderator"], template, overall=grades)
+    db.session.commit()
+    overall = agreement_report(Q2).overall
+    assert overall.kappa.kappa == pytest.approx(-0.005 / 0.095)
+    assert overall.ac1.ac1 > 0.85
+    assert any("Gwet's AC1 is designed for this" in note for note in overall.notes)
+    assert agreement.strength(overall.kappa.kappa) == "poor"
+
+
+@pytest.mark.parametrize(("value", "word"), [
+    (-0.1, "poor"), (0.0, "slight"), (0.2, "slight"), (0.21, "fair"), (0.5, "moderate"),
+    (0.8, "substantial"), (0.81, "almost perfect"), (1.0, "almost perfect"), (None, None),
+])
+def test_landis_and_koch_words(value, word):
+    assert agreement.strength(value) == word
