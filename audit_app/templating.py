@@ -14,6 +14,7 @@ NAVIGATION = [
     ("Cases", "cases.list_cases", ("admin", "moderator", "practice_lead", "manager", "leader")),
     ("My audits", "audits.my_audits", ("auditor",)),
     ("Programmes", "programmes.list_programmes", ("admin", "moderator", "leader", "practice_lead")),
+    ("Moderation", "moderation.list_rounds", ("moderator", "admin", "leader")),
     ("Reports", "reports.agreement", ("moderator", "admin", "leader", "practice_lead")),
     ("Users", "admin.users", ("admin",)),
     ("Teams", "admin.teams", ("admin",)),
