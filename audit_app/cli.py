@@ -8,11 +8,12 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from audit_app import demo, notify
+from audit_app import demo, demo_activity, notify
 from audit_app.admin import services as admin
+from audit_app.audit_templates.cli import COMMANDS as TEMPLATE_COMMANDS
 from audit_app.cases.cli import import_cases
 from audit_app.extensions import db
-from audit_app.models import ROLES, Team
+from audit_app.models import ROLES, AuditTemplate, Team
 
 
 @click.command("create-user")
@@ -59,6 +60,9 @@ def seed_demo(if_empty):
         click.echo("Demo data is already loaded.")
     else:
         demo.seed(password)
+        template = db.session.scalar(
+            select(AuditTemplate).where(AuditTemplate.slug == "whole-case-file"))
+        demo_activity.seed_activity(template, demo_activity.demo_users())
         db.session.commit()
     click.echo(f"Demo accounts (password: {password}):")
     for email in demo.demo_emails():
@@ -80,4 +84,6 @@ def register(app):
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
     app.cli.add_command(send_email)
+    for command in TEMPLATE_COMMANDS:  # load-templates, import-template, export-template
+        app.cli.add_command(command)
     app.cli.add_command(import_cases)

@@ -5,6 +5,7 @@ import secrets
 from sqlalchemy import func, select
 
 from audit_app.admin import services as admin
+from audit_app.audit_templates.services import load_builtin_templates
 from audit_app.extensions import db
 from audit_app.models import Team, User
 
@@ -69,4 +70,5 @@ def seed(password):
     head = users["leader"]
     for team in db.session.scalars(select(Team)):
         admin.update_service(team.service, {"head_id": head.id})
+    load_builtin_templates()
     return [u.email for u in users.values()]

@@ -18,6 +18,7 @@ NAVIGATION = [
     ("Reports", "reports.agreement", ("moderator", "admin", "leader", "practice_lead")),
     ("Users", "admin.users", ("admin",)),
     ("Teams", "admin.teams", ("admin",)),
+    ("Templates", "audit_templates.list_templates", ("admin",)),
     ("Event log", "admin.events", ("admin",)),
     ("Settings", "admin.settings", ("admin",)),
 ]

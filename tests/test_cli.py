@@ -72,3 +72,20 @@ def test_send_email_sends_queued_notifications_once(app, users, monkeypatch):
     assert sent[1][2].strip().endswith("/audits/1")
     assert runner.invoke(args=["send-email"]).output.strip() == "Sent 0 emails."
     assert db.session.scalars(db.select(Notification)).one().emailed_at is not None
+
+
+def test_seed_demo_loads_the_organisation_templates_and_activity(app, tmp_path):
+    from audit_app.models import Audit, AuditTemplate, Moderation
+
+    app.instance_path = str(tmp_path)
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    generated = (tmp_path / "demo-password.txt").read_text().strip()
+    assert f"Demo accounts (password: {generated}):" in result.output
+    slugs = set(db.session.scalars(db.select(AuditTemplate.slug)))
+    assert {"whole-case-file", "plo", "private-fostering", "homeless-16-17",
+            "cwd-supervision-visiting", "annual-supervision"} <= slugs
+    assert db.session.scalar(db.select(db.func.count(Audit.id))) == 14
+    assert db.session.scalar(db.select(db.func.count(Moderation.id))) == 4
+    again = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
+    assert f"password: {generated}" in again.output

@@ -1,0 +1,146 @@
+"""Demo activity on top of the demo organisation: a case register, an audit programme with
+audits in every state, and a moderation round, so every page has something to show.
+
+Uses the same workflow functions as the pages, so the demo data obeys the same rules and
+writes the same event log.
+"""
+
+import random
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from audit_app.audits import workflow
+from audit_app.extensions import db
+from audit_app.models import (
+    Audit,
+    Case,
+    ModerationRound,
+    ModerationSample,
+    Programme,
+    Team,
+    User,
+)
+from audit_app.moderation import moderate
+
+# (team, cohorts) for the demo register; references look like the case-record system's.
+TEAM_COHORTS = {
+    "Crewe CIN/CP": ("child_in_need", "child_protection"),
+    "Macclesfield CIN/CP": ("child_in_need", "child_protection", "pre_proceedings"),
+    "Cared for Children": ("cared_for",),
+    "Care Leavers": ("care_leaver",),
+    "Children with Disabilities": ("children_with_disabilities", "child_in_need"),
+    "ChECS front door": ("early_help", "homeless_16_17"),
+    "Fostering": ("private_fostering", "cared_for"),
+}
+GRADE_WEIGHTS = [1, 5, 3, 1]  # Outstanding, Good, Requires improvement, Inadequate
+
+
+def _cases(rng):
+    teams = {t.name: t for t in db.session.scalars(select(Team))}
+    cases = []
+    for number in range(60):
+        name = list(TEAM_COHORTS)[number % len(TEAM_COHORTS)]
+        cohorts = TEAM_COHORTS[name]
+        case = Case(reference=f"LCS-{100200 + number * 7}", team_id=teams[name].id,
+                    opened_on=date(2024, 1, 8) + timedelta(days=rng.randrange(600)))
+        case.cohorts = {cohorts[number % len(cohorts)]}
+        if number % 9 == 0:
+            case.closed_on = case.opened_on + timedelta(days=200)
+        cases.append(case)
+    db.session.add_all(cases)
+    db.session.flush()
+    return cases
+
+
+def _answer(audit, user, rng):
+    version = audit.template_version
+    for section in version.sections:
+        values = {}
+        for question in section.questions:
+            if question.kind == "graded":
+                grade = rng.choices(version.scale, weights=GRADE_WEIGHTS[:len(version.scale)])[0]
+                evidence = ("Chronology not updated since the last review."
+                            if not version.is_good_or_better(grade) else "")
+                values[question] = (grade, evidence)
+            elif question.kind == "yes_no":
+                values[question] = (rng.choice(["yes", "yes", "partly", "no"]), None)
+            elif question.kind == "date":
+                values[question] = ("2026-06-15", None)
+            elif question.kind == "number":
+                values[question] = (str(rng.randrange(1, 12)), None)
+            else:
+                values[question] = ("Seen in the case file.", None)
+        workflow.save_answers(audit, values, user, audit.row_version)
+    overall = None
+    if version.has_overall:
+        overall = rng.choices(version.scale, weights=GRADE_WEIGHTS[:len(version.scale)])[0]
+    workflow.save_summary(audit, user, audit.row_version, overall,
+                          "The child's wishes are recorded.", "Plans need clearer timescales.")
+
+
+def seed_activity(template, users, seed=2026):
+    """Cases, a programme of audits in each state, and a blind moderation round."""
+    rng = random.Random(seed)
+    cases = _cases(rng)
+    auditors = [users["auditor"], users["manager"]]
+    programme = Programme(name="Q2 2026-27 whole case file audit", template_id=template.id,
+                          period_start=date(2026, 7, 1), period_end=date(2026, 9, 30),
+                          due_on=date(2026, 10, 16), created_by_id=users["moderator"].id)
+    db.session.add(programme)
+    db.session.flush()
+    version = template.latest_published
+    audits = []
+    for number, case in enumerate(cases[:14]):
+        auditor = auditors[number % 2]
+        audit = Audit(programme_id=programme.id, case_id=case.id, auditor_id=auditor.id,
+                      template_version_id=version.id, due_on=programme.due_on,
+                      allocated_by_id=users["moderator"].id,
+                      conflict_of_interest=case.team.manager_id == auditor.id)
+        db.session.add(audit)
+        db.session.flush()
+        if number < 11:
+            _answer(audit, auditor, rng)
+        if number < 9:
+            if number % 3 == 0:
+                workflow.add_recommendation(audit, auditor, "Update the child's plan with "
+                                            "timescales for each action.", None, None, "high")
+            workflow.submit(audit, auditor, audit.row_version, today=date(2026, 9, 10))
+            audit.submitted_at = datetime(2026, 9, 10, 10, 0) + timedelta(hours=number)
+        audits.append(audit)
+    _moderation_round(audits[:9], users)
+
+
+def _moderation_round(submitted, users):
+    moderator = users["moderator"]
+    round_ = ModerationRound(name="Q2 2026-27 QA officer moderation", kind="qa_quarterly",
+                             mode="blind", quota=9, method="simple_random", filters={},
+                             period_start=date(2026, 7, 1), period_end=date(2026, 9, 30),
+                             seed=20260930, frame_size=len(submitted),
+                             drawn_at=datetime(2026, 9, 30, 9, 0), drawn_by_id=moderator.id,
+                             created_by_id=moderator.id)
+    round_.moderators = [moderator]
+    db.session.add(round_)
+    for position, audit in enumerate(submitted[:6], start=1):
+        sample = ModerationSample(round=round_, audit=audit, position=position,
+                                  reason="Random", moderator_id=moderator.id)
+        db.session.add(sample)
+        db.session.flush()
+        if position <= 4:
+            moderation = moderate.start(sample, moderator)
+            grades = {}
+            for grade in moderation.grades:
+                # A QA officer a little stricter than the auditors, as inspectors found.
+                rank = grade.auditor_rank if grade.auditor_rank is not None else 1
+                if position % 2:
+                    rank = min(rank + 1, len(audit.template_version.scale) - 1)
+                grades[grade.item] = audit.template_version.scale[rank]
+            moderate.save(moderation, moderator, moderation.row_version, grades,
+                          "Good analysis of risk; the plan needs SMART actions.")
+            moderate.submit(moderation, moderator, moderation.row_version)
+
+
+def demo_users():
+    by_local = {u.email.split("@")[0]: u for u in db.session.scalars(select(User))}
+    return {"auditor": by_local["auditor"], "manager": by_local["manager"],
+            "moderator": by_local["moderator"]}
