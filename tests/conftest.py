@@ -88,10 +88,16 @@ def client(app):
 def users(app):
     """The demo organisation and one user per role, keyed by role name."""
     from audit_app import demo
-    from audit_app.models import User
 
     demo.seed(TEST_PASSWORD)
     db.session.commit()
+    return demo_users_by_role()
+
+
+def demo_users_by_role():
+    """The demo users keyed by the role each stands for."""
+    from audit_app.models import User
+
     by_email = {u.email.split("@")[0]: u for u in db.session.scalars(db.select(User))}
     return {
         "admin": by_email["admin"],

@@ -93,7 +93,8 @@ def section_form(audit, section, formdata=None):
         evidence = None
         if question.kind == "graded":
             evidence = f"{name}_evidence"
-            below = ", ".join(version.scale[version.good_or_better:])
+            lower = version.scale[version.good_or_better:]
+            below = " or ".join([", ".join(lower[:-1]), lower[-1]] if len(lower) > 1 else lower)
             hint = (f"Required when the grade is {below}." if question.evidence_required
                     else "Optional.")
             attrs[evidence] = TextAreaField(
