@@ -39,6 +39,8 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     MAX_FAILED_LOGINS = 5
     LOCKOUT_PERIOD = timedelta(minutes=15)
+    # Refuse request bodies over 10 MB before reading them (CSV uploads are up to 5 MB).
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     # Where a user is allocated a case from a team they manage: "warn" or "block".
     CONFLICT_OF_INTEREST = os.environ.get("CONFLICT_OF_INTEREST", "warn")

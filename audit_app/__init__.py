@@ -99,6 +99,7 @@ def register_error_pages(app):
     app.register_error_handler(404, page(404, "errors/404.html"))
     app.register_error_handler(405, page(405, "errors/405.html"))
     app.register_error_handler(409, page(409, "errors/409.html"))
+    app.register_error_handler(413, page(413, "errors/413.html"))
 
     def server_error(error):
         db.session.rollback()

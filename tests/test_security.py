@@ -91,3 +91,11 @@ def test_server_error_page_rolls_back(app, client, users):
     response = client.get("/boom")
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in response.text
+
+
+def test_oversized_requests_are_refused_before_reading(client, login):
+    login("moderator")
+    response = client.post("/cases/import", data=b"x" * (11 * 1024 * 1024),
+                           content_type="application/octet-stream")
+    assert response.status_code == 413
+    assert response.soup.h1.get_text() == "The file is too big"

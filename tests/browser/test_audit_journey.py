@@ -96,3 +96,26 @@ def test_submit_with_gaps_links_to_the_missing_answers(journey, allocated):
         first.click()
     journey.check()
     expect(page.get_by_role("heading", level=1)).to_contain_text("1. ")
+
+
+def test_autosave_keeps_a_draft_every_30_seconds(journey, allocated, live_server):
+    """With JavaScript, typed answers are saved in the background; a later Save still works
+    because the page took the new version number."""
+    page = journey.page
+    page.clock.install()
+    journey.goto(f"/audits/{allocated}/sections/1")
+    journey.sign_in("auditor@example.org.uk")
+    first = page.locator(".app-question fieldset").first
+    first.get_by_role("radio", name="Good", exact=True).check()
+    page.clock.fast_forward("00:31")
+    expect(page.get_by_role("status")).to_contain_text("Draft saved at")
+    with live_server.app.app_context():
+        audit = db.session.get(Audit, allocated)
+        assert [a.value for a in audit.answers] == ["Good"]
+        assert audit.status == "in_progress"
+        db.session.remove()
+    # Nothing changed since: the next tick sends nothing.
+    page.clock.fast_forward("00:31")
+    journey.click_button("Save as draft")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Your draft has been saved.")
+    journey.assert_no_browser_errors()
