@@ -111,8 +111,8 @@ def test_bad_date_and_number_get_specific_errors_and_nothing_is_saved(client, lo
     assert response.status_code == 200
     assert response.soup.title.get_text().startswith("Error: 1. Assessment and planning")
     link = response.soup.select_one(".govuk-error-summary a")
-    assert link.get_text() == "Enter a real date for question 1.3"
-    assert link["href"] == f"#q{qid(audit, 'plan_date')}-day"
+    assert link.get_text() == "The answer to 1.3 must be a real date"
+    assert link["href"] == f"#q{qid(audit, 'plan_date')}"
     response = client.submit(f"/audits/{audit.id}/sections/2", {
         **section_two(audit), f"q{qid(audit, 'visits')}": "six"})
     assert "Enter a number for question 2.3" in response.text
@@ -166,7 +166,7 @@ def test_autosave_saves_a_draft_and_reports_conflicts(client, login, audit):
     bad = client.post(url, data={**data, "version": "2", f"q{qid(audit, 'plan_date')}":
                                  ["40", "1", "2026"]}, headers={"X-Autosave": "1"})
     assert bad.status_code == 422
-    assert bad.json["message"] == "Not saved: Enter a real date for question 1.3"
+    assert bad.json["message"] == "Not saved: The answer to 1.3 must be a real date"
 
 
 def test_the_page_links_the_autosave_script(client, login, audit):
@@ -294,9 +294,9 @@ def test_recommendation_form_errors_and_editing(client, login, audit, users):
                                "priority": ""})
     summary = [a.get_text() for a in bad.soup.select(".govuk-error-summary a")]
     assert summary == ["Enter the recommendation",
-                       "Enter a real due date, for example 27 3 2027",
+                       "Due date must be a real date",
                        "Select the priority"]
-    assert bad.soup.select_one(".govuk-error-summary a[href='#due_on-day']") is not None
+    assert bad.soup.select_one(".govuk-error-summary a[href='#due_on']") is not None
     client.submit(page, {"description": "Hold a family group conference",
                          "owner_id": str(users["leader"].id), "due_on": ["5", "3", "2027"],
                          "priority": "low"})

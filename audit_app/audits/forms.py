@@ -5,40 +5,20 @@ from decimal import Decimal, InvalidOperation
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import DateField, DecimalField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms import DecimalField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from audit_app.forms import VersionField, choices
+from audit_app.forms import GovDateField, VersionField, choices
 from audit_app.models.audits import PRIORITIES
 from audit_app.models.templates import YES_NO_ANSWERS
 
 TEXT_LIMIT = 20000
-
-
-class GovDateField(DateField):
-    """A day/month/year date whose error says what to do, for the GOV.UK date input."""
-
-    def __init__(self, *args, invalid_message="Enter a real date", **kwargs):
-        super().__init__(*args, format="%d %m %Y", widget=GovDateInput(), **kwargs)
-        self.invalid_message = invalid_message
-
-    def process_formdata(self, valuelist):
-        if not any(v.strip() for v in valuelist):
-            # Not posted or left blank: no date, and the widget shows empty boxes.
-            self.raw_data = None if not valuelist else self.raw_data
-            self.data = None
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(self.invalid_message) from None
 
 
 class GovNumberField(DecimalField):
@@ -68,8 +48,8 @@ def _field_for(question, label, scale):
         return RadioField(label, choices=choices(YES_NO_ANSWERS.items()), description=hint,
                           widget=GovRadioInput(), validators=[Optional()])
     if question.kind == "date":
-        return GovDateField(label, description=hint, validators=[Optional()],
-                            invalid_message=f"Enter a real date for question {label.split()[0]}")
+        return GovDateField(label, subject=f"The answer to {label.split()[0]}",
+                            description=hint, validators=[Optional()])
     if question.kind == "number":
         return GovNumberField(label, description=hint, validators=[Optional()],
                               invalid_message=f"Enter a number for question {label.split()[0]}")
@@ -182,8 +162,7 @@ class RecommendationForm(FlaskForm):
                            validators=[Optional()])
     due_on = GovDateField(
         "Due date", description="For example, 27 3 2027. Leave blank for 20 working days "
-        "after the audit is submitted.", validators=[Optional()],
-        invalid_message="Enter a real due date, for example 27 3 2027")
+        "after the audit is submitted.", validators=[Optional()])
     priority = RadioField("Priority", widget=GovRadioInput(), choices=choices(PRIORITIES.items()),
                           default="medium",
                           validators=[InputRequired(message="Select the priority")])

@@ -64,13 +64,8 @@ def _section(audit, position):
 
 
 def _errors(form):
-    """Error summary entries; date inputs link to their day box."""
-    entries = []
-    for field in form:
-        if field.errors:
-            anchor = f"{field.id}-day" if field.type == "GovDateField" else field.id
-            entries.append({"text": field.errors[0], "href": f"#{anchor}"})
-    return entries
+    """Error summary entries, one per field, in form order (date fields link to the day)."""
+    return [{"text": field.errors[0], "href": f"#{field.id}"} for field in form if field.errors]
 
 
 @bp.route("/")

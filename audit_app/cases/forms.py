@@ -1,74 +1,21 @@
-from datetime import date
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovDateInput,
     GovFileInput,
     GovSelect,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import DateField, SelectField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
+from wtforms import SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from audit_app.cases.services import REFERENCE_MAX, date_problems, reference_problem
-from audit_app.forms import VersionField, choices
+from audit_app.forms import GovDateField, VersionField, choices
 from audit_app.models import COHORTS
 
 STATUSES = {"open": "Open", "closed": "Closed"}
-
-
-class DayMonthYearInput(GovDateInput):
-    """The GOV.UK date input, with the field's id on the day box so the error summary's
-    link (#field) moves focus to the first box, as the Design System asks."""
-
-    def map_gov_params(self, field, **kwargs):
-        params = super().map_gov_params(field, **kwargs)
-        params["id"] = f"{field.id}-date"
-        params["items"][0]["id"] = field.id
-        return params
-
-
-class GovDateField(DateField):
-    """Day, month and year boxes, with the Design System's error messages.
-
-    `subject` begins the messages ("Date opened must be a real date"); `required_message`
-    makes the date required.
-    """
-
-    widget = DayMonthYearInput()
-
-    def __init__(self, label, subject, required_message=None, **kwargs):
-        super().__init__(label, format="%d %m %Y", **kwargs)
-        self.subject = subject
-        self.required_message = required_message
-
-    def process_formdata(self, valuelist):
-        # Always three parts, so the boxes show what was typed even when some are missing.
-        parts = ([str(value).strip() for value in valuelist] + ["", "", ""])[:3]
-        self.raw_data = parts
-        self.data = None
-        if not any(parts):
-            return
-        missing = [name for name, value in zip(("day", "month", "year"), parts, strict=True)
-                   if not value]
-        if missing:
-            raise ValueError(f"{self.subject} must include a {' and a '.join(missing)}")
-        day, month, year = parts
-        if not all(part.isdigit() for part in parts):
-            raise ValueError(f"{self.subject} must be a real date")
-        if len(year) != 4:
-            raise ValueError("Year must include 4 numbers")
-        try:
-            self.data = date(int(year), int(month), int(day))
-        except ValueError:
-            raise ValueError(f"{self.subject} must be a real date") from None
-
-    def pre_validate(self, form):
-        if self.data is None and not self.process_errors and self.required_message:
-            raise StopValidation(self.required_message)
 
 
 class CaseForm(FlaskForm):

@@ -12,7 +12,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -20,10 +19,9 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from audit_app.audits.forms import GovDateField
-from audit_app.forms import VersionField, choices
+from audit_app.forms import GovDateField, GovIntegerField, VersionField, choices
 from audit_app.models.moderation import MODES, ROUND_KINDS, SAMPLING_METHODS
 from audit_app.moderation.sampling import MAX_SEED
 
@@ -48,37 +46,11 @@ SEED_HINT = ("Leave blank for a new random seed. To repeat an earlier draw, ente
              "the same seed, method and frame give the same audits.")
 
 
-class GovIntegerField(IntegerField):
-    """A whole number in a GOV.UK text input, with an error that says what to enter."""
-
-    def __init__(self, *args, invalid_message="Enter a whole number", **kwargs):
-        super().__init__(*args, widget=GovTextInput(), **kwargs)
-        self.invalid_message = invalid_message
-
-    def process_formdata(self, valuelist):
-        if valuelist:
-            valuelist = [valuelist[0].strip().replace(",", "")]
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(self.invalid_message) from None
-
-
 def _seed_field():
     message = f"The seed must be a whole number from 0 to {MAX_SEED}"
     return GovIntegerField("Seed (optional)", description=SEED_HINT, invalid_message=message,
                            validators=[Optional(),
                                        NumberRange(min=0, max=MAX_SEED, message=message)])
-
-
-def date_required(message):
-    """Blank dates get `message`; a date that did not parse keeps its own error."""
-
-    def check(form, field):
-        if field.data is None and not field.errors:
-            raise StopValidation(message)
-
-    return check
 
 
 class RoundForm(FlaskForm):
@@ -89,12 +61,10 @@ class RoundForm(FlaskForm):
                     Length(max=200, message="Round name must be 200 characters or fewer")])
     period_start = GovDateField(
         "Period start", description="The first day of submissions to sample. For example, "
-        "1 7 2026.", invalid_message="Period start must be a real date, for example 1 7 2026",
-        validators=[date_required("Enter the start of the period")])
+        "1 7 2026.", required_message="Enter the start of the period")
     period_end = GovDateField(
         "Period end", description="The last day of submissions to sample. For example, "
-        "30 9 2026.", invalid_message="Period end must be a real date, for example 30 9 2026",
-        validators=[date_required("Enter the end of the period")])
+        "30 9 2026.", required_message="Enter the end of the period")
     kind = RadioField("Kind of round", widget=GovRadioInput(),
                       choices=choices(ROUND_KINDS.items()),
                       validators=[InputRequired(message="Select the kind of round")])
