@@ -37,9 +37,10 @@ def answer_every_question(page):
         if radios.count():
             good = fieldset.get_by_role("radio", name=re.compile(r"^(Good|Yes)$"))
             (good if good.count() else radios.first).check()
-    for box in page.locator(".app-question input.govuk-date-input__input").all():
-        part = box.get_attribute("name") and box.get_attribute("id").rsplit("-", 1)[-1]
-        box.fill({"day": "3", "month": "11", "year": "2026"}[part])
+    for group in page.locator(".app-question .govuk-date-input").all():
+        group.get_by_label("Day").fill("3")
+        group.get_by_label("Month").fill("11")
+        group.get_by_label("Year").fill("2026")
     for box in page.locator(".app-question input.govuk-input:not(.govuk-date-input__input)").all():
         box.fill("4")
     for area in page.locator(".app-question textarea").all():
