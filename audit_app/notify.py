@@ -40,14 +40,31 @@ def mark_all_read(user):
     )
 
 
-def send_queued(limit=200):
+def send_now(recipient_ids):
+    """Email these recipients' queued notifications straight away (for urgent ones).
+
+    A mail server that is down must not undo what was committed: the failure is logged and
+    `send-email` from cron sends the messages later.
+    """
+    if not current_app.config.get("MAIL_SERVER"):
+        return 0
+    try:
+        return send_queued(recipient_ids=recipient_ids)
+    except (OSError, smtplib.SMTPException):
+        current_app.logger.exception("urgent notification not emailed; cron will retry")
+        db.session.rollback()
+        return 0
+
+
+def send_queued(limit=200, recipient_ids=None):
     """Email queued notifications; returns how many were sent."""
     server = current_app.config.get("MAIL_SERVER")
     if not server:
         return 0
-    queued = db.session.scalars(
-        select(Notification).where(Notification.emailed_at.is_(None)).limit(limit)
-    ).all()
+    query = select(Notification).where(Notification.emailed_at.is_(None))
+    if recipient_ids is not None:
+        query = query.where(Notification.recipient_id.in_(recipient_ids))
+    queued = db.session.scalars(query.order_by(Notification.id).limit(limit)).all()
     sent = 0
     with smtplib.SMTP(server, current_app.config.get("MAIL_PORT", 25), timeout=30) as smtp:
         for note in queued:

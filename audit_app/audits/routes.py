@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from audit_app import notify
 from audit_app.audits import access, bp, escalations, workflow
 from audit_app.audits.forms import (
     AcknowledgeForm,
@@ -379,6 +380,8 @@ def escalate(audit_id):
     if form.validate_on_submit():
         escalation = escalations.raise_escalation(audit, current_user, form.concern.data)
         db.session.commit()
+        team = audit.case.team
+        notify.send_now({p.id for p in (team.manager, team.service.head) if p})
         flash("The escalation has been raised. The team manager and head of service have "
               "been told.")
         return redirect(url_for("audits.view_escalation", escalation_id=escalation.id))
