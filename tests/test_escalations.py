@@ -170,3 +170,19 @@ def test_a_mail_server_failure_keeps_the_escalation_for_cron(
     assert db.session.scalars(db.select(Escalation)).one()
     queued = db.session.scalars(db.select(Notification)).all()
     assert len(queued) == 2 and all(n.emailed_at is None for n in queued)
+
+
+def test_audits_past_their_due_date_are_tagged_overdue(client, login, app, users):
+    from datetime import date
+
+    programme = factories.make_programme(factories.make_template())
+    factories.make_audit(programme, factories.make_case("LCS-LATE1"), users["auditor"],
+                         due_on=date(2020, 1, 6))
+    factories.make_audit(programme, factories.make_case("LCS-SOON1"), users["auditor"],
+                         due_on=date(2099, 1, 5))
+    db.session.commit()
+    login("auditor")
+    items = client.get("/").soup.find(id="panel-auditor").find_parent("section").select("li")
+    tags = {li.a.get_text(): li.select_one(".govuk-tag") for li in items}
+    assert tags["Case LCS-LATE1, due 6 January 2020"].get_text() == "Overdue"
+    assert tags["Case LCS-SOON1, due 5 January 2099"] is None

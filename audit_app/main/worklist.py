@@ -48,10 +48,11 @@ def _audits_to_do(user):
         .options(selectinload(Audit.case))
         .order_by(Audit.due_on)
     ).all()
+    today = utcnow().date()
     return [
         Item(f"Case {a.case.reference}, due {a.due_on:%-d %B %Y}",
              url_for("audits.view_audit", audit_id=a.id),
-             "returned" if a.status == RETURNED else None)
+             "returned" if a.status == RETURNED else "overdue" if a.due_on < today else None)
         for a in audits
     ]
 
