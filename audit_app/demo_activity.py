@@ -36,13 +36,13 @@ TEAM_COHORTS = {
 GRADE_WEIGHTS = [1, 5, 3, 1]  # Outstanding, Good, Requires improvement, Inadequate
 
 
-def _cases(rng):
+def _cases(rng, count, first_reference):
     teams = {t.name: t for t in db.session.scalars(select(Team))}
     cases = []
-    for number in range(60):
+    for number in range(count):
         name = list(TEAM_COHORTS)[number % len(TEAM_COHORTS)]
         cohorts = TEAM_COHORTS[name]
-        case = Case(reference=f"LCS-{100200 + number * 7}", team_id=teams[name].id,
+        case = Case(reference=f"LCS-{first_reference + number * 7}", team_id=teams[name].id,
                     opened_on=date(2024, 1, 8) + timedelta(days=rng.randrange(600)))
         case.cohorts = {cohorts[number % len(cohorts)]}
         if number % 9 == 0:
@@ -79,19 +79,24 @@ def _answer(audit, user, rng):
                           "The child's wishes are recorded.", "Plans need clearer timescales.")
 
 
-def seed_activity(template, users, seed=2026):
-    """Cases, a programme of audits in each state, and a blind moderation round."""
+def seed_activity(template, users, seed=2026, case_count=60, audit_count=14,
+                  first_reference=100200, name="Q2 2026-27"):
+    """Cases, a programme of audits in each state, and a blind moderation round.
+
+    The defaults make the demo; the benchmarks call it with more cases and audits.
+    """
     rng = random.Random(seed)
-    cases = _cases(rng)
+    cases = _cases(rng, case_count, first_reference)
     auditors = [users["auditor"], users["manager"]]
-    programme = Programme(name="Q2 2026-27 whole case file audit", template_id=template.id,
+    programme = Programme(name=f"{name} whole case file audit", template_id=template.id,
                           period_start=date(2026, 7, 1), period_end=date(2026, 9, 30),
                           due_on=date(2026, 10, 16), created_by_id=users["moderator"].id)
     db.session.add(programme)
     db.session.flush()
     version = template.latest_published
     audits = []
-    for number, case in enumerate(cases[:14]):
+    submitted_count = max(audit_count - 5, 0)
+    for number, case in enumerate(cases[:audit_count]):
         auditor = auditors[number % 2]
         audit = Audit(programme_id=programme.id, case_id=case.id, auditor_id=auditor.id,
                       template_version_id=version.id, due_on=programme.due_on,
@@ -99,21 +104,21 @@ def seed_activity(template, users, seed=2026):
                       conflict_of_interest=case.team.manager_id == auditor.id)
         db.session.add(audit)
         db.session.flush()
-        if number < 11:
+        if number < audit_count - 3:
             _answer(audit, auditor, rng)
-        if number < 9:
+        if number < submitted_count:
             if number % 3 == 0:
                 workflow.add_recommendation(audit, auditor, "Update the child's plan with "
                                             "timescales for each action.", None, None, "high")
             workflow.submit(audit, auditor, audit.row_version, today=date(2026, 9, 10))
             audit.submitted_at = datetime(2026, 9, 10, 10, 0) + timedelta(hours=number)
         audits.append(audit)
-    _moderation_round(audits[:9], users)
+    _moderation_round(audits[:submitted_count], users, name)
 
 
-def _moderation_round(submitted, users):
+def _moderation_round(submitted, users, name):
     moderator = users["moderator"]
-    round_ = ModerationRound(name="Q2 2026-27 QA officer moderation", kind="qa_quarterly",
+    round_ = ModerationRound(name=f"{name} QA officer moderation", kind="qa_quarterly",
                              mode="blind", quota=9, method="simple_random", filters={},
                              period_start=date(2026, 7, 1), period_end=date(2026, 9, 30),
                              seed=20260930, frame_size=len(submitted),
