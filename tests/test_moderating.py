@@ -211,3 +211,26 @@ def test_home_pages_list_moderations_to_do_and_feedback_to_read(client, login, b
     login("auditor")
     feedback = client.get("/").soup.find(id="panel-feedback").find_parent("section")
     assert "Moderation of case MOD-blind: read and acknowledge" in feedback.get_text()
+
+
+def test_two_saves_of_one_moderation_show_a_conflict_and_keep_the_typing(
+        client, login, blind, users):
+    moderation = rules.start(blind, users["moderator"])
+    db.session.commit()
+    login("moderator")
+    page = f"/moderation/samples/{blind.id}"
+    overall = moderation.grades[0]
+    first = client.submit(page, {f"grade_{overall.id}": "Good", "version": "1",
+                                 "save_draft": "y"})
+    assert first.status_code == 302
+    second = client.submit(page, {f"grade_{overall.id}": "Inadequate", "version": "1",
+                                  "feedback": "Typed in another tab", "save_draft": "y"})
+    assert "Someone else changed this moderation" in second.text
+    rows = [[c.get_text(strip=True) for c in tr.find_all(["th", "td"])]
+            for tr in second.soup.select(".govuk-error-summary tbody tr")]
+    assert rows == [["Overall judgement", "Good", "Inadequate"],
+                    ["Feedback to the auditor", "(none)", "Typed in another tab"]]
+    assert second.soup.find("textarea", attrs={"name": "feedback"}).get_text(
+        strip=True) == "Typed in another tab"
+    db.session.refresh(overall)
+    assert overall.moderator_grade == "Good"

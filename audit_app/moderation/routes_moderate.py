@@ -57,10 +57,14 @@ def moderate(sample_id):
                 rules.save(moderation, current_user, form.version.data, grades,
                            form.feedback.data)
             except rules.VersionConflict:
+                # Keep what was typed on the page, show what the other save holds.
                 db.session.rollback()
-                flash("This moderation was saved elsewhere since you opened it. Your "
-                      "changes were not saved; check the grades below and save again.")
-                return redirect(url_for("moderation.moderate", sample_id=sample.id))
+                moderation = db.session.get(Moderation, moderation.id)
+                form.version.raw_data = [str(moderation.row_version)]
+                return render_template(
+                    "moderation/moderate.html", sample=sample, moderation=moderation,
+                    form=form, page_errors=[], conflict=_conflict_rows(moderation, grades,
+                                                                       form.feedback.data))
             if form.submit_moderation.data:
                 problems = [
                     {"text": text, "href": f"#{_anchor(moderation, item)}"}
@@ -77,7 +81,15 @@ def moderate(sample_id):
                 return redirect(url_for("moderation.moderate", sample_id=sample.id))
             form.version.raw_data = [str(moderation.row_version)]
     return render_template("moderation/moderate.html", sample=sample, moderation=moderation,
-                           form=form, page_errors=_form_errors(form, problems))
+                           form=form, page_errors=_form_errors(form, problems), conflict=None)
+
+
+def _conflict_rows(moderation, grades, feedback):
+    rows = [(g.label, g.moderator_grade, grades.get(g.item)) for g in moderation.grades
+            if (g.moderator_grade or None) != (grades.get(g.item) or None)]
+    if (moderation.feedback or None) != ((feedback or "").strip() or None):
+        rows.append(("Feedback to the auditor", moderation.feedback, feedback))
+    return rows
 
 
 def _anchor(moderation, item):
