@@ -2,6 +2,8 @@
 to pages: bad values to form errors, a changed draft to a conflict, a locked version to a
 message on the version page."""
 
+from functools import partial
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -440,19 +442,16 @@ def move_section(section_id):
     )
 
 
-@bp.route("/sections/<int:section_id>/remove", methods=["GET", "POST"])
-@roles_required("admin")
-def remove_section(section_id):
-    section = db.get_or_404(TemplateSection, section_id)
-    version = section.version
+def _confirm_removal(version, remove, removed_message, done_url, **confirm):
+    """GET: ask to confirm. POST: remove (version-checked), or show the page again if the
+    draft changed meanwhile."""
     if (response := _locked(version)) is not None:
         return response
     form = ActionForm()
     changed = False
     if request.method == "POST":
-        title = section.title
         try:
-            services.remove_section(section, seen=form.version.data, actor=current_user)
+            remove(seen=form.version.data, actor=current_user)
         except EditConflict:
             db.session.rollback()
             changed = True
@@ -462,15 +461,24 @@ def remove_section(section_id):
             return redirect(_version_url(version))
         else:
             db.session.commit()
-            flash(f"Section {title} removed.")
-            return redirect(_version_url(version))
+            flash(removed_message)
+            return redirect(done_url)
+    return render_template("audit_templates/confirm.html", version=version, changed=changed,
+                           **confirm)
+
+
+@bp.route("/sections/<int:section_id>/remove", methods=["GET", "POST"])
+@roles_required("admin")
+def remove_section(section_id):
+    section = db.get_or_404(TemplateSection, section_id)
+    version = section.version
     count = len(section.questions)
     detail = (f"Its {count} question{'s' if count != 1 else ''} will be removed too."
               if count else "It has no questions.")
-    return render_template("audit_templates/confirm.html", version=version, changed=changed,
-                           heading=f"Remove the section {section.title}?", detail=detail,
-                           button="Remove section",
-                           back=_version_url(version, f"section-{section_id}"))
+    return _confirm_removal(
+        version, partial(services.remove_section, section), f"Section {section.title} removed.",
+        _version_url(version), heading=f"Remove the section {section.title}?", detail=detail,
+        button="Remove section", back=_version_url(version, f"section-{section_id}"))
 
 
 # Questions ------------------------------------------------------------------------------
@@ -551,31 +559,13 @@ def move_question(question_id):
 def remove_question(question_id):
     question = db.get_or_404(TemplateQuestion, question_id)
     version = question.section.version
-    if (response := _locked(version)) is not None:
-        return response
-    form = ActionForm()
-    changed = False
-    if request.method == "POST":
-        section_id = question.section_id
-        try:
-            services.remove_question(question, seen=form.version.data, actor=current_user)
-        except EditConflict:
-            db.session.rollback()
-            changed = True
-        except services.VersionLockedError as error:
-            db.session.rollback()
-            flash(str(error))
-            return redirect(_version_url(version))
-        else:
-            db.session.commit()
-            flash("Question removed.")
-            return redirect(_version_url(version, f"section-{section_id}"))
-    return render_template("audit_templates/confirm.html", version=version, changed=changed,
-                           heading="Remove this question?", quote=question.text,
-                           detail="It is removed from this draft only: published versions, "
-                                  "and the audits that use them, keep it.",
-                           button="Remove question",
-                           back=_version_url(version, f"question-{question_id}"))
+    return _confirm_removal(
+        version, partial(services.remove_question, question), "Question removed.",
+        _version_url(version, f"section-{question.section_id}"),
+        heading="Remove this question?", quote=question.text,
+        detail="It is removed from this draft only: published versions, "
+               "and the audits that use them, keep it.",
+        button="Remove question", back=_version_url(version, f"question-{question_id}"))
 
 
 # Import ---------------------------------------------------------------------------------
