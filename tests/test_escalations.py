@@ -186,3 +186,11 @@ def test_audits_past_their_due_date_are_tagged_overdue(client, login, app, users
     tags = {li.a.get_text(): li.select_one(".govuk-tag") for li in items}
     assert tags["Case LCS-LATE1, due 6 January 2020"].get_text() == "Overdue"
     assert tags["Case LCS-SOON1, due 5 January 2099"] is None
+
+
+def test_leaders_home_page_links_to_the_figures(client, login, users):
+    login("leader")
+    panel = client.get("/").soup.find(id="panel-leader").find_parent("section")
+    links = {a.get_text(): a["href"] for a in panel.select("a")}
+    assert links == {"Moderation agreement report": "/reports/agreement",
+                     "Audit programmes": "/programmes/"}

@@ -127,9 +127,10 @@ def worklist_for(user):
                             "No submitted audits are waiting for your response.",
                             _team_audits_to_read(access.managed_team_ids(user))))
     if user.has_role("leader"):
-        panels.append(
-            Panel("leader", "Performance", "No quarterly figures have been published yet.")
-        )
+        panels.append(Panel("leader", "Performance", "", links=[
+            ("Moderation agreement report", url_for("reports.agreement")),
+            ("Audit programmes", url_for("programmes.list_programmes")),
+        ]))
     if user.has_role("admin"):
         panels.append(
             Panel(
