@@ -11,11 +11,9 @@ a PostgreSQL URL it does the same there, inside a throwaway schema dropped after
 """
 
 import argparse
-import os
 import random
 import secrets
 import sys
-import tempfile
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -24,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import create_engine, event, select, text  # noqa: E402
+from sqlalchemy import event, select  # noqa: E402
 
 from audit_app import create_app, demo  # noqa: E402
 from audit_app.extensions import db  # noqa: E402
@@ -47,6 +45,7 @@ from audit_app.models import (  # noqa: E402
 )
 from audit_app.models.templates import OFSTED_SCALE  # noqa: E402
 from audit_app.moderation.rules import compare_ranks  # noqa: E402
+from benchmarks.databases import each_database  # noqa: E402
 
 PASSWORD = secrets.token_urlsafe(16)
 FIRST_QUARTER = date(2022, 4, 1)
@@ -191,23 +190,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--moderations", type=int, default=2_000)
     n = parser.parse_args().moderations
-    with tempfile.TemporaryDirectory() as directory:
-        run("sqlite", f"sqlite:///{Path(directory) / 'benchmark.db'}", n)
-
-    pg_url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL") or ""
-    if pg_url.startswith("postgresql"):
-        schema = f"benchmark_{secrets.token_hex(4)}"
-        engine = create_engine(pg_url)
-        with engine.begin() as conn:
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-        try:
-            run("postgresql", pg_url, n,
-                {"pool_pre_ping": True, "connect_args": {"options": f"-csearch_path={schema}"}})
-        finally:
-            with engine.begin() as conn:
-                conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-            engine.dispose()
-
+    each_database(run, n)
 
 if __name__ == "__main__":
     main()

@@ -10,10 +10,8 @@ database's own tables are never touched.
 """
 
 import argparse
-import os
 import secrets
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -21,11 +19,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
 
 from audit_app import create_app, demo  # noqa: E402
 from audit_app.cases import importer  # noqa: E402
 from audit_app.extensions import db  # noqa: E402
+from benchmarks.databases import each_database  # noqa: E402
 
 TEAMS = ["Crewe CIN/CP", "Macclesfield CIN/CP", "Cared for Children", "Care Leavers",
          "Children with Disabilities", "Fostering"]
@@ -72,23 +70,7 @@ def main():
     rows = parser.parse_args().rows
     data = generate(rows)
     print(f"file: {rows} rows, {len(data) / 1024:.0f} KB")
-    with tempfile.TemporaryDirectory() as directory:
-        run("sqlite", f"sqlite:///{Path(directory) / 'benchmark.db'}", data)
-
-    pg_url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL") or ""
-    if pg_url.startswith("postgresql"):
-        schema = f"benchmark_{secrets.token_hex(4)}"
-        engine = create_engine(pg_url)
-        with engine.begin() as conn:
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-        try:
-            run("postgresql", pg_url, data,
-                {"pool_pre_ping": True, "connect_args": {"options": f"-csearch_path={schema}"}})
-        finally:
-            with engine.begin() as conn:
-                conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-            engine.dispose()
-
+    each_database(run, data)
 
 if __name__ == "__main__":
     main()

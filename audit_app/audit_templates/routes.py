@@ -336,6 +336,29 @@ def edit_settings(template_id, number):
     return render_template("audit_templates/settings_form.html", form=form, **context)
 
 
+def _confirm_removal(version, remove, removed_message, done_url, **confirm):
+    """GET: ask to confirm. POST: remove (version-checked), or show the page again if the
+    draft changed meanwhile. The caller has checked the version is not locked."""
+    form = ActionForm()
+    changed = False
+    if request.method == "POST":
+        try:
+            remove(seen=form.version.data, actor=current_user)
+        except EditConflict:
+            db.session.rollback()
+            changed = True
+        except services.VersionLockedError as error:
+            db.session.rollback()
+            flash(str(error))
+            return redirect(_version_url(version))
+        else:
+            db.session.commit()
+            flash(removed_message)
+            return redirect(done_url)
+    return render_template("audit_templates/confirm.html", version=version, changed=changed,
+                           **confirm)
+
+
 @bp.route("/<int:template_id>/versions/<int:number>/discard", methods=["GET", "POST"])
 @roles_required("admin")
 def discard_draft(template_id, number):
@@ -346,28 +369,12 @@ def discard_draft(template_id, number):
     if version.number == 1:
         flash("Version 1 cannot be discarded: change it instead.")
         return redirect(_version_url(version))
-    form = ActionForm()
-    changed = False
-    if request.method == "POST":
-        try:
-            services.discard_draft(version, seen=form.version.data, actor=current_user)
-        except EditConflict:
-            db.session.rollback()
-            changed = True
-        except services.VersionLockedError as error:
-            db.session.rollback()
-            flash(str(error))
-            return redirect(_version_url(version))
-        else:
-            db.session.commit()
-            flash(f"Draft version {number} discarded.")
-            return redirect(template_url)
-    return render_template("audit_templates/confirm.html", version=version, changed=changed,
-                           heading=f"Discard draft version {version.number} of "
-                                   f"{version.template.name}?",
-                           detail="Its changes are lost. The published versions stay as "
-                                  "they are.",
-                           button="Discard draft", back=_version_url(version))
+    return _confirm_removal(
+        version, partial(services.discard_draft, version), f"Draft version {number} discarded.",
+        template_url,
+        heading=f"Discard draft version {version.number} of {version.template.name}?",
+        detail="Its changes are lost. The published versions stay as they are.",
+        button="Discard draft", back=_version_url(version))
 
 
 # Sections -------------------------------------------------------------------------------
@@ -442,36 +449,13 @@ def move_section(section_id):
     )
 
 
-def _confirm_removal(version, remove, removed_message, done_url, **confirm):
-    """GET: ask to confirm. POST: remove (version-checked), or show the page again if the
-    draft changed meanwhile."""
-    if (response := _locked(version)) is not None:
-        return response
-    form = ActionForm()
-    changed = False
-    if request.method == "POST":
-        try:
-            remove(seen=form.version.data, actor=current_user)
-        except EditConflict:
-            db.session.rollback()
-            changed = True
-        except services.VersionLockedError as error:
-            db.session.rollback()
-            flash(str(error))
-            return redirect(_version_url(version))
-        else:
-            db.session.commit()
-            flash(removed_message)
-            return redirect(done_url)
-    return render_template("audit_templates/confirm.html", version=version, changed=changed,
-                           **confirm)
-
-
 @bp.route("/sections/<int:section_id>/remove", methods=["GET", "POST"])
 @roles_required("admin")
 def remove_section(section_id):
     section = db.get_or_404(TemplateSection, section_id)
     version = section.version
+    if (response := _locked(version)) is not None:
+        return response
     count = len(section.questions)
     detail = (f"Its {count} question{'s' if count != 1 else ''} will be removed too."
               if count else "It has no questions.")
@@ -559,6 +543,8 @@ def move_question(question_id):
 def remove_question(question_id):
     question = db.get_or_404(TemplateQuestion, question_id)
     version = question.section.version
+    if (response := _locked(version)) is not None:
+        return response
     return _confirm_removal(
         version, partial(services.remove_question, question), "Question removed.",
         _version_url(version, f"section-{question.section_id}"),
