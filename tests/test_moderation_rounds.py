@@ -3,6 +3,7 @@ shares it between moderators, picks audits by hand; an admin redraws with a reas
 
 from datetime import date, datetime
 
+import numpy
 import pytest
 
 from audit_app.admin import services as admin
@@ -121,6 +122,7 @@ def test_qa_officer_creates_a_round_and_draws_a_stratified_sample(client, login,
                for row in page.soup.select(".govuk-summary-list__row")}
     assert summary["Frame size"] == "12 submitted audits in the period matched the filters"
     assert summary["Seed"] == "20260701"
+    assert summary["NumPy version"] == numpy.__version__
     assert summary["Method"] == "Stratified by team"
     assert summary["Moderated"] == "0 of 9"
     assert "the same method with the same seed on the same frame gives the same audits" in (
@@ -146,6 +148,8 @@ def test_qa_officer_creates_a_round_and_draws_a_stratified_sample(client, login,
     assert drawn.entity_type == "moderation_round" and drawn.entity_id == round_.id
     assert drawn.actor_id == users["moderator"].id
     assert drawn.after["seed"] == 20260701 and drawn.after["method"] == "stratified_team"
+    db.session.refresh(round_)
+    assert drawn.after["numpy_version"] == numpy.__version__ == round_.numpy_version
     assert drawn.after["frame_size"] == 12 and len(drawn.after["frame_audit_ids"]) == 12
     assert drawn.after["audit_ids"] == drawn_ids(round_)
 

@@ -80,6 +80,8 @@ class ModerationRound(db.Model):
     filters: Mapped[dict] = mapped_column(JSON, default=dict)
     include_moderated: Mapped[bool] = mapped_column(default=False)
     seed: Mapped[int | None] = mapped_column(BigInteger)
+    # NumPy promises the same stream from a seed only within a version: kept with the seed.
+    numpy_version: Mapped[str | None] = mapped_column(String(20))
     frame_size: Mapped[int | None]
     drawn_at: Mapped[datetime | None]
     drawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

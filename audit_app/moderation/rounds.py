@@ -29,6 +29,7 @@ from audit_app.models.audits import SUBMITTED
 from audit_app.models.moderation import MODES, ROUND_KINDS, SAMPLING_METHODS
 from audit_app.moderation import sampling
 from audit_app.moderation.rules import may_moderate
+from audit_app.programmes.sampling import NUMPY_VERSION
 from audit_app.timeutil import utcnow
 
 ROUND_FIELDS = ("name", "period_start", "period_end", "kind", "mode", "quota", "method",
@@ -213,12 +214,14 @@ def _sample(round_, user, seed, hand_picked, action, before=None, note=None):
     unassigned = _assign(samples, round_.moderators, by_id)
     db.session.add_all(samples)
     round_.seed = seed
+    round_.numpy_version = NUMPY_VERSION
     round_.frame_size = frame.size
     round_.drawn_at = utcnow()
     round_.drawn_by_id = user.id
     db.session.flush()
     after = {
-        "seed": seed, "method": round_.method, "quota": round_.quota,
+        "seed": seed, "numpy_version": NUMPY_VERSION, "method": round_.method,
+        "quota": round_.quota,
         "frame_size": frame.size, "excluded": frame.excluded,
         # The frame itself, so the draw can be repeated even after late submissions.
         "frame_audit_ids": [r.audit_id for r in frame.records],
@@ -261,7 +264,8 @@ def redraw(round_, user, reason, seed=None, version=None):
         raise RoundError(f"Moderation has started on {started} of the audits in this "
                          "round, so it cannot be redrawn")
     _claim(round_, version)
-    before = {"seed": round_.seed, "frame_size": round_.frame_size,
+    before = {"seed": round_.seed, "numpy_version": round_.numpy_version,
+              "frame_size": round_.frame_size,
               "audit_ids": [s.audit_id for s in round_.samples]}
     hand_picked = [s.audit_id for s in round_.samples if s.reason == sampling.PICKED_BY_HAND]
     round_.samples.clear()

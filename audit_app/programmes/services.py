@@ -454,6 +454,7 @@ def draw_cases(programme, *, flt, requested, seed, auditor_ids, include_recent=F
     draw = ProgrammeDraw(
         programme_id=programme.id,
         seed=seed,
+        numpy_version=sampling.NUMPY_VERSION,
         filters=flt.as_json(requested),
         requested=requested,
         frame_size=len(frame),
@@ -474,6 +475,7 @@ def draw_cases(programme, *, flt, requested, seed, auditor_ids, include_recent=F
     record("programme_draw", draw.id, "drawn", after={
         "programme_id": programme.id,
         "seed": str(seed),  # as text: JSON readers lose precision past 2**53
+        "numpy_version": draw.numpy_version,
         "filters": draw.filters,
         "requested": requested,
         "frame_size": draw.frame_size,
