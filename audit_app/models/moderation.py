@@ -2,8 +2,8 @@
 
 The auditor's grade is never overwritten. Each compared item (the overall judgement or a
 domain question) keeps the auditor's grade, the moderator's grade, an agreed grade from a
-discussion and a ruled grade from a challenge; the final grade used by the measures is the
-first of ruled, agreed and moderated that is set.
+discussion and a ruled grade from a challenge. The final grade and the comparison are never
+stored: `final` and `compare_ranks` below define them, in Python and (beside each) in SQL.
 """
 
 from datetime import date, datetime
@@ -19,7 +19,11 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    case,
+    func,
+    literal_column,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from audit_app.extensions import db
@@ -45,6 +49,51 @@ COMPARISONS = {
     AUDITOR_LOWER: "Auditor lower",
 }
 OVERALL = "overall"
+
+
+# -- The final grade: ONE rule, in Python and in SQL -----------------------------------------
+
+def final(ruled, agreed, moderated):
+    """The final grade of a compared item: the grade ruled on a challenge, else the grade
+    agreed in a discussion, else the moderator's grade (labels, ranks or anything else given
+    in that order). None when none is set."""
+    for value in (ruled, agreed, moderated):
+        if value is not None:
+            return value
+    return None
+
+
+def final_sql(ruled, agreed, moderated):
+    """`final` for the database."""
+    return func.coalesce(ruled, agreed, moderated)
+
+
+# -- The comparison: the auditor's grade against the final grade ------------------------------
+
+def compare_ranks(auditor_rank, final_rank):
+    """AGREE, AUDITOR_HIGHER (auditor's grade better: over-optimistic) or AUDITOR_LOWER.
+
+    Ranks count from 0 for the best grade, so a smaller auditor rank is a higher grade.
+    None when either grade is missing.
+    """
+    if auditor_rank is None or final_rank is None:
+        return None
+    if auditor_rank == final_rank:
+        return AGREE
+    return AUDITOR_HIGHER if auditor_rank < final_rank else AUDITOR_LOWER
+
+
+def compare_ranks_sql(auditor_rank, final_rank):
+    """`compare_ranks` for the database: NULL (no branch matches) when either rank is NULL.
+    The codes are inlined, not bound, so the expression reads the same wherever it is used."""
+    def code(value):
+        return literal_column(f"'{value}'")
+
+    return case(
+        (auditor_rank == final_rank, code(AGREE)),
+        (auditor_rank < final_rank, code(AUDITOR_HIGHER)),
+        (auditor_rank > final_rank, code(AUDITOR_LOWER)),
+    )
 
 round_moderators = Table(
     "round_moderators",
@@ -150,7 +199,6 @@ class ModerationGrade(db.Model):
     __tablename__ = "moderation_grades"
     __table_args__ = (
         UniqueConstraint("moderation_id", "item", name="uq_moderation_grades_item"),
-        CheckConstraint(_in("comparison", COMPARISONS), name="known_comparison"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -168,22 +216,44 @@ class ModerationGrade(db.Model):
     agreed_rank: Mapped[int | None]
     ruled_grade: Mapped[str | None] = mapped_column(String(60))
     ruled_rank: Mapped[int | None]
-    # Auditor's grade against the final grade; set when compared and after every change.
-    comparison: Mapped[str | None] = mapped_column(String(20))
 
     moderation = relationship("Moderation", back_populates="grades")
     challenges = relationship("Challenge", back_populates="grade", order_by="Challenge.id")
 
-    @property
+    # Each of these reads the same on a row (Python) and in a query (SQL).
+    @hybrid_property
     def final_grade(self):
-        return self.ruled_grade or self.agreed_grade or self.moderator_grade
+        return final(self.ruled_grade, self.agreed_grade, self.moderator_grade)
+
+    @final_grade.inplace.expression
+    @classmethod
+    def _final_grade_sql(cls):
+        return final_sql(cls.ruled_grade, cls.agreed_grade, cls.moderator_grade)
+
+    @hybrid_property
+    def final_rank(self):
+        return final(self.ruled_rank, self.agreed_rank, self.moderator_rank)
+
+    @final_rank.inplace.expression
+    @classmethod
+    def _final_rank_sql(cls):
+        return final_sql(cls.ruled_rank, cls.agreed_rank, cls.moderator_rank)
+
+    @hybrid_property
+    def comparison(self):
+        return compare_ranks(self.auditor_rank, self.final_rank)
+
+    @comparison.inplace.expression
+    @classmethod
+    def _comparison_sql(cls):
+        return compare_ranks_sql(cls.auditor_rank, cls.final_rank)
 
     @property
-    def final_rank(self):
-        for rank in (self.ruled_rank, self.agreed_rank, self.moderator_rank):
-            if rank is not None:
-                return rank
-        return None
+    def final_basis(self):
+        """Which grade is final: "ruled", "agreed", "moderator", or None before grading."""
+        return final("ruled" if self.ruled_rank is not None else None,
+                     "agreed" if self.agreed_rank is not None else None,
+                     "moderator" if self.moderator_rank is not None else None)
 
 
 class Challenge(db.Model):

@@ -8,7 +8,7 @@ from audit_app.eventlog import record
 from audit_app.extensions import db
 from audit_app.models import Challenge, Moderation, ModerationGrade
 from audit_app.models.moderation import OVERALL
-from audit_app.moderation.rules import compare_ranks, compared_items, may_moderate
+from audit_app.moderation.rules import compared_items, may_moderate
 from audit_app.notify import notify
 from audit_app.timeutil import utcnow
 
@@ -140,7 +140,6 @@ def submit(moderation, user, submitted_version):
     given = _auditor_grades(moderation.audit)
     for grade in moderation.grades:
         grade.auditor_grade, grade.auditor_rank = given.get(grade.item, (None, None))
-        grade.comparison = compare_ranks(grade.auditor_rank, grade.final_rank)
         record("moderation", moderation.id, "graded",
                {"item": grade.item, "grade": grade.auditor_grade},
                {"item": grade.item, "grade": grade.moderator_grade,
@@ -170,7 +169,6 @@ def _set_final(grade, field, label):
     before = {"final": grade.final_grade, "comparison": grade.comparison}
     setattr(grade, f"{field}_grade", label)
     setattr(grade, f"{field}_rank", version.grade_rank(label))
-    grade.comparison = compare_ranks(grade.auditor_rank, grade.final_rank)
     return before, {"final": grade.final_grade, "comparison": grade.comparison}
 
 
