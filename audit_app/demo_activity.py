@@ -22,6 +22,7 @@ from audit_app.models import (
     User,
 )
 from audit_app.moderation import moderate
+from audit_app.moderation.sampling import RANDOM
 
 # (team, cohorts) for the demo register; references look like the case-record system's.
 TEAM_COHORTS = {
@@ -128,7 +129,7 @@ def _moderation_round(submitted, users, name):
     db.session.add(round_)
     for position, audit in enumerate(submitted[:6], start=1):
         sample = ModerationSample(round=round_, audit=audit, position=position,
-                                  reason="Random", moderator_id=moderator.id)
+                                  reason=RANDOM, moderator_id=moderator.id)
         db.session.add(sample)
         db.session.flush()
         if position <= 4:

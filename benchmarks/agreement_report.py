@@ -102,7 +102,7 @@ def build(n):
                       template_version_id=version.id, status="submitted",
                       due_on=date(2024, 3, 31), submitted_at=submitted - timedelta(days=5))
         sample = ModerationSample(round_id=rounds[quarter].id, audit=audit, position=i + 1,
-                                  reason="Random", moderator_id=moderator.id)
+                                  reason="random", moderator_id=moderator.id)
         moderation = Moderation(sample=sample, audit=audit, moderator_id=moderator.id,
                                 mode="blind", status="submitted", feedback="Feedback.",
                                 submitted_at=submitted)

@@ -85,7 +85,7 @@ def make_moderated(audit, moderator, overall=(GOOD, GOOD), domains=None, agreed=
     position = 1 + db.session.scalar(
         db.select(db.func.count(ModerationSample.id))
         .where(ModerationSample.round_id == round_.id))
-    sample = ModerationSample(round_id=round_.id, audit_id=audit.id, reason="Random",
+    sample = ModerationSample(round_id=round_.id, audit_id=audit.id, reason="random",
                               position=position, moderator_id=moderator.id)
     db.session.add(sample)
     db.session.flush()

@@ -24,7 +24,7 @@ def make_sample(users, mode="blind", grade="Good", moderator="moderator"):
                              period_end=date(2026, 12, 31), kind="qa_quarterly", mode=mode,
                              method="simple_random", filters={})
     round_.moderators = [users[moderator]]
-    sample = ModerationSample(round=round_, audit=audit, position=1, reason="Random",
+    sample = ModerationSample(round=round_, audit=audit, position=1, reason="random",
                               moderator_id=users[moderator].id)
     db.session.add_all([round_, sample])
     db.session.commit()

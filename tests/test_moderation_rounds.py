@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 import numpy
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from audit_app.admin import services as admin
 from audit_app.extensions import db
@@ -132,10 +133,9 @@ def test_qa_officer_creates_a_round_and_draws_a_stratified_sample(client, login,
             for tr in page.soup.select("tbody tr")]
     assert len(rows) == 9
     # 8, 3 and 1 of 12: shares 6, 2 and 1 of 9.
-    reasons = sorted(r[3] for r in rows)
-    assert reasons == ["Stratified: Care Leavers"] + ["Stratified: Crewe CIN/CP"] * 6 + [
-        "Stratified: Macclesfield CIN/CP"] * 2
-    assert all(r[1] == r[3].removeprefix("Stratified: ") for r in rows)
+    assert sorted(r[1] for r in rows) == ["Care Leavers"] + ["Crewe CIN/CP"] * 6 + [
+        "Macclesfield CIN/CP"] * 2
+    assert {r[3] for r in rows} == {"Stratified by team"}
     assert {r[4] for r in rows} == {"Morgan Moderator"}
     assert {r[5] for r in rows} == {"Not started"}
     link = page.soup.select_one("tbody a")
@@ -368,7 +368,7 @@ def test_targeted_round_takes_the_extremes_and_audits_picked_by_hand(client, log
     db.session.commit()
     elsewhere = new_round(users, name="Elsewhere", method="targeted")
     db.session.add(ModerationSample(round_id=elsewhere.id, audit_id=taken.id, position=1,
-                                    reason="Picked by hand"))
+                                    reason="hand_picked"))
     round_ = new_round(users, method="targeted", mode="open")
     login("moderator")
     view = f"{Q2}/{round_.id}"
@@ -431,8 +431,8 @@ def test_redraw_keeps_audits_picked_by_hand(users, org):
     rounds.redraw(round_, users["admin"], "Quota agreed at 3 after all", seed=4)
     db.session.commit()
     reasons = {s.audit_id: s.reason for s in db.session.get(ModerationRound, round_.id).samples}
-    assert reasons[hand.audit_id] == "Picked by hand"
-    assert list(reasons.values()).count("Targeted: judged Outstanding") == 1
+    assert reasons[hand.audit_id] == "hand_picked"
+    assert list(reasons.values()).count("targeted_top") == 1
 
 
 def test_blind_round_does_not_reveal_which_end_a_targeted_audit_was_judged(
@@ -445,7 +445,7 @@ def test_blind_round_does_not_reveal_which_end_a_targeted_audit_was_judged(
     login("moderator")
     cell = client.get(f"{Q2}/{round_.id}").soup.select("tbody td")[3].get_text(strip=True)
     assert cell == "Targeted: judged Outstanding or Inadequate"
-    assert sample.reason == "Targeted: judged Inadequate"  # kept for the record
+    assert sample.reason == "targeted_bottom"  # kept for the record
     db.session.add(Moderation(sample_id=sample.id, audit_id=sample.audit_id,
                               moderator_id=users["moderator"].id, mode="blind",
                               status="submitted", submitted_at=datetime(2026, 10, 5)))
@@ -455,6 +455,72 @@ def test_blind_round_does_not_reveal_which_end_a_targeted_audit_was_judged(
     assert page.soup.select("tbody td")[5].get_text(strip=True) == "Submitted"
     listing = client.get(Q2)
     assert "1 of 9" in [td.get_text(strip=True) for td in listing.soup.select("tbody td")]
+
+
+def test_reasons_are_stored_as_codes_and_shown_on_the_audits_own_scale(
+        client, login, users, org):
+    """A targeted audit is judged at the top or bottom of its own template's scale, whatever
+    that scale's words; a blind moderator sees both ends, on every page, until submitting."""
+    template = factories.make_template(slug="three-point", name="Three-point audit")
+    template.latest_published.scale = ["Excellent", "Adequate", "Poor"]
+    programme = factories.make_programme(template, name="Three-point programme")
+    org.audit(grade="Inadequate", reference="LCS-INAD")  # the Ofsted scale's worst
+    for reference, grade in (("LCS-EXC", "Excellent"), ("LCS-POOR", "Poor"),
+                             ("LCS-ADEQ", "Adequate")):
+        org.audit(grade=grade, reference=reference, programme=programme)
+    db.session.commit()
+    open_round = new_round(users, name="Open", method="targeted", mode="open",
+                           include_moderated=True)
+    blind_round = new_round(users, name="Blind", method="targeted", mode="blind",
+                            include_moderated=True)
+    for round_ in (open_round, blind_round):
+        rounds.draw(round_, users["moderator"], seed=1)
+    db.session.commit()
+    stored = {(s.round_id, s.audit.case.reference): s.reason
+              for s in db.session.scalars(db.select(ModerationSample))}
+    assert stored[(open_round.id, "LCS-EXC")] == "targeted_top"
+    assert stored[(open_round.id, "LCS-POOR")] == stored[(open_round.id, "LCS-INAD")] == (
+        "targeted_bottom")
+    assert (open_round.id, "LCS-ADEQ") not in stored
+
+    login("moderator")
+
+    def why_chosen(round_):
+        page = client.get(f"{Q2}/{round_.id}")
+        return {tr.select("td")[0].get_text(strip=True): tr.select("td")[3].get_text(strip=True)
+                for tr in page.soup.select("tbody tr")}
+
+    assert why_chosen(open_round) == {"LCS-INAD": "Targeted: judged Inadequate",
+                                      "LCS-EXC": "Targeted: judged Excellent",
+                                      "LCS-POOR": "Targeted: judged Poor"}
+    assert why_chosen(blind_round) == {
+        "LCS-INAD": "Targeted: judged Outstanding or Inadequate",
+        "LCS-EXC": "Targeted: judged Excellent or Poor",
+        "LCS-POOR": "Targeted: judged Excellent or Poor"}
+    # The blind sample's own page and the moderator's home page keep the grade hidden too.
+    poor = next(s for s in db.session.get(ModerationRound, blind_round.id).samples
+                if s.audit.case.reference == "LCS-POOR")
+    start = client.get(f"/moderation/samples/{poor.id}")
+    assert "Targeted: judged Excellent or Poor" in start.text
+    assert "judged Poor" not in start.text
+    home = client.get("/").soup
+    blind_items = {a.get_text() for a in home.select("#panel-moderations ~ ul a")
+                   if a["href"] in {f"/moderation/samples/{s.id}"
+                                    for s in db.session.get(ModerationRound,
+                                                            blind_round.id).samples}}
+    assert blind_items == {"Case LCS-INAD (Targeted: judged Outstanding or Inadequate)",
+                           "Case LCS-EXC (Targeted: judged Excellent or Poor)",
+                           "Case LCS-POOR (Targeted: judged Excellent or Poor)"}
+
+
+def test_the_database_refuses_a_reason_that_is_not_a_code(users, org):
+    audit = org.audit()
+    round_ = new_round(users)
+    db.session.add(ModerationSample(round_id=round_.id, audit_id=audit.id, position=1,
+                                    reason="Random"))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
 
 
 def test_leaders_read_rounds_but_change_nothing(client, login, users, org):

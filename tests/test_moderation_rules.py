@@ -7,7 +7,7 @@ from sqlalchemy import inspect, select
 from audit_app.extensions import db
 from audit_app.measures.agreement import Scope, agreement_report
 from audit_app.models import ModerationGrade
-from audit_app.models.moderation import compare_ranks, final
+from audit_app.models.moderation import compare_ranks, final, sample_reason_label
 from tests.moderation_factories import GOOD, INAD, OUT, RI, make_template, moderate
 
 
@@ -73,3 +73,15 @@ def test_the_comparison_is_derived_never_stored(users):
     assert grade.comparison == "agree"
     overall = agreement_report(q2).overall
     assert (overall.direction.higher, overall.figure.numerator) == (0, 1)
+
+
+def test_reason_labels_come_from_the_audits_own_scale():
+    scale = ["Excellent", "Adequate", "Poor"]
+    assert sample_reason_label("targeted_top", scale) == "Targeted: judged Excellent"
+    assert sample_reason_label("targeted_bottom", scale) == "Targeted: judged Poor"
+    for code in ("targeted_top", "targeted_bottom"):
+        assert sample_reason_label(code, scale, hide_grade=True) == (
+            "Targeted: judged Excellent or Poor")
+    assert sample_reason_label("random", scale, hide_grade=True) == "Random"
+    assert sample_reason_label("hand_picked", scale) == "Picked by hand"
+    assert sample_reason_label("stratified_team", scale) == "Stratified by team"

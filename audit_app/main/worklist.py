@@ -76,10 +76,12 @@ def _moderations_to_do(user):
         select(ModerationSample)
         .where(ModerationSample.moderator_id == user.id,
                ~ModerationSample.moderation.has(Moderation.status == "submitted"))
-        .options(selectinload(ModerationSample.audit).selectinload(Audit.case))
+        .options(selectinload(ModerationSample.audit).selectinload(Audit.case),
+                 selectinload(ModerationSample.audit).selectinload(Audit.template_version),
+                 selectinload(ModerationSample.round), selectinload(ModerationSample.moderation))
         .order_by(ModerationSample.id)
     ).all()
-    return [Item(f"Case {s.audit.case.reference} ({s.reason})",
+    return [Item(f"Case {s.audit.case.reference} ({s.reason_label})",
                  url_for("moderation.moderate", sample_id=s.id)) for s in samples]
 
 

@@ -39,9 +39,34 @@ SAMPLING_METHODS = {
     "simple_random": "Simple random",
     "stratified_team": "Stratified by team",
     "stratified_auditor": "Stratified by auditor",
-    "targeted": "Targeted (Outstanding or Inadequate, or picked by hand)",
+    "targeted": "Targeted (the best or worst grade, or picked by hand)",
     "targeted_then_random": "Targeted first, then random to fill the quota",
 }
+# Why an audit is in a sample (codes from moderation/sampling.py), in words. Targeted reasons
+# name the grade at the top or bottom of the audit's own scale: see sample_reason_label.
+SAMPLE_REASONS = {
+    "random": "Random",
+    "stratified_team": "Stratified by team",
+    "stratified_auditor": "Stratified by auditor",
+    "targeted_top": "Targeted: judged {top}",
+    "targeted_bottom": "Targeted: judged {bottom}",
+    "hand_picked": "Picked by hand",
+}
+TARGETED_REASONS = ("targeted_top", "targeted_bottom")
+
+
+def sample_reason_label(reason, scale, hide_grade=False):
+    """The words for a sample's reason code, on the audit's template scale (best first).
+
+    hide_grade (a blind moderation not yet submitted): a targeted reason names both ends of
+    the scale, so it does not tell the moderator the auditor's grade.
+    """
+    top, bottom = scale[0], scale[-1]
+    if hide_grade and reason in TARGETED_REASONS:
+        return f"Targeted: judged {top} or {bottom}"
+    return SAMPLE_REASONS[reason].format(top=top, bottom=bottom)
+
+
 AGREE, AUDITOR_HIGHER, AUDITOR_LOWER = "agree", "auditor_higher", "auditor_lower"
 COMPARISONS = {
     AGREE: "Agree",
@@ -151,19 +176,31 @@ class ModerationSample(db.Model):
     """One audit drawn into a round, why it was chosen, and who moderates it."""
 
     __tablename__ = "moderation_samples"
-    __table_args__ = (UniqueConstraint("round_id", "audit_id", name="uq_samples_round_audit"),)
+    __table_args__ = (
+        UniqueConstraint("round_id", "audit_id", name="uq_samples_round_audit"),
+        CheckConstraint(_in("reason", SAMPLE_REASONS), name="known_reason"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("moderation_rounds.id"), index=True)
     audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)
     position: Mapped[int]
-    reason: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(String(20))  # a SAMPLE_REASONS code
     moderator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
     round = relationship("ModerationRound", back_populates="samples")
     audit = relationship("Audit")
     moderator = relationship("User")
     moderation = relationship("Moderation", back_populates="sample", uselist=False)
+
+    @property
+    def reason_label(self):
+        """Why the audit was chosen, in words, wherever it is shown. In a blind round a
+        targeted reason would tell the moderator the auditor's grade before they grade, so
+        it names both ends of the scale until the moderation is submitted."""
+        hidden = self.round.mode == "blind" and not (
+            self.moderation is not None and self.moderation.status == "submitted")
+        return sample_reason_label(self.reason, self.audit.template_version.scale, hidden)
 
 
 class Moderation(db.Model):

@@ -120,6 +120,7 @@ def _samples(round_):
             selectinload(ModerationSample.audit).selectinload(Audit.case)
             .selectinload(Case.team),
             selectinload(ModerationSample.audit).selectinload(Audit.auditor),
+            selectinload(ModerationSample.audit).selectinload(Audit.template_version),
             selectinload(ModerationSample.moderator),
             selectinload(ModerationSample.moderation),
         )
@@ -136,7 +137,7 @@ def _can_open(sample):
 def _round_page(round_, draw_form=None, pick_form=None, page_errors=()):
     drawn = round_.drawn_at is not None
     samples = _samples(round_)
-    rows = [{"sample": s, "reason": rounds.shown_reason(round_, s),
+    rows = [{"sample": s, "reason": s.reason_label,
              "status": rounds.moderation_status(s), "link": _can_open(s)} for s in samples]
     can_change = current_user.has_role(*CHANGE_ROLES)
     if draw_form is None and not drawn and can_change:

@@ -36,8 +36,6 @@ ROUND_FIELDS = ("name", "period_start", "period_end", "kind", "mode", "quota", "
                 "filters", "include_moderated")
 MODERATION_STATUSES = {None: "Not started", "in_progress": "In progress",
                        "submitted": "Submitted"}
-# What a blind round shows for a targeted audit until its moderation is submitted.
-BLIND_TARGETED = "Targeted: judged Outstanding or Inadequate"
 
 
 class RoundError(Exception):
@@ -131,11 +129,9 @@ def frame_for(round_):
     elsewhere = exists().where(ModerationSample.audit_id == Audit.id,
                                ModerationSample.round_id != round_.id)
     query = (
-        select(Audit.id, Case.team_id, Team.name, Audit.auditor_id, User.name,
-               Audit.overall_rank, TemplateVersion.scale, elsewhere.label("elsewhere"))
+        select(Audit.id, Case.team_id, Audit.auditor_id, Audit.overall_rank,
+               TemplateVersion.scale, elsewhere.label("elsewhere"))
         .join(Case, Audit.case_id == Case.id)
-        .join(Team, Case.team_id == Team.id)
-        .join(User, Audit.auditor_id == User.id)
         .join(TemplateVersion, Audit.template_version_id == TemplateVersion.id)
         .where(Audit.status == SUBMITTED, Audit.submitted_at >= start,
                Audit.submitted_at < end)
@@ -149,13 +145,11 @@ def frame_for(round_):
     if filters.get("auditor_ids"):
         query = query.where(Audit.auditor_id.in_(filters["auditor_ids"]))
     records, excluded = [], set()
-    for audit_id, team_id, team_name, auditor_id, auditor_name, rank, scale, other in (
-            db.session.execute(query)):
+    for audit_id, team_id, auditor_id, rank, scale, other in db.session.execute(query):
         if other and not round_.include_moderated:
             excluded.add(audit_id)
             continue
-        records.append(sampling.FrameRecord(audit_id, team_id, team_name, auditor_id,
-                                            auditor_name, rank, len(scale)))
+        records.append(sampling.FrameRecord(audit_id, team_id, auditor_id, rank, len(scale)))
     return Frame(records, frozenset(excluded))
 
 
@@ -350,19 +344,6 @@ def _assign_least_loaded(round_, sample, frame_record):
 
 
 # --- reading ------------------------------------------------------------------------------
-
-
-def shown_reason(round_, sample):
-    """Why the audit was chosen, as the round page shows it.
-
-    In a blind round a targeted reason would tell the moderator the auditor's grade before
-    they grade, so it names both ends of the scale until the moderation is submitted.
-    """
-    if (round_.mode == "blind"
-            and sample.reason in (sampling.JUDGED_BEST, sampling.JUDGED_WORST)
-            and not (sample.moderation and sample.moderation.status == "submitted")):
-        return BLIND_TARGETED
-    return sample.reason
 
 
 def moderation_status(sample):

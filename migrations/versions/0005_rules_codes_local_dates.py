@@ -1,4 +1,4 @@
-"""NumPy version beside each seed; the derived comparison column dropped
+"""NumPy version beside each seed; the derived comparison dropped; sample reasons as codes
 
 Revision ID: 0005_rules
 Revises: 0004
@@ -7,6 +7,9 @@ Revises: 0004
   stream from a seed only within a version. Draws made before this are "not recorded".
 - moderation_grades.comparison is dropped: it is derived from the ranks (the final grade
   against the auditor's), so it is computed where it is read and can never go stale.
+- moderation_samples.reason holds a code (random, stratified_team, stratified_auditor,
+  targeted_top, targeted_bottom, hand_picked) instead of the words shown; the words come
+  from the audit's own scale when shown.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -26,6 +29,30 @@ _COMPARISON = (
     f"WHEN auditor_rank > {_FINAL} THEN 'auditor_lower' END"
 )
 
+# Words the code before this migration stored, and the code for each.
+_REASON_CODES = {
+    "Random": "random",
+    "Picked by hand": "hand_picked",
+    "Targeted: judged Outstanding": "targeted_top",
+    "Targeted: judged Inadequate": "targeted_bottom",
+}
+_REASONS_CHECK = ("reason IN ('random', 'stratified_team', 'stratified_auditor', "
+                  "'targeted_top', 'targeted_bottom', 'hand_picked')")
+# The stratum's name, which the old words carried, for the downgrade.
+_STRATUM_NAME = {
+    "stratified_team": (
+        "SELECT teams.name FROM audits JOIN cases ON cases.id = audits.case_id "
+        "JOIN teams ON teams.id = cases.team_id WHERE audits.id = moderation_samples.audit_id"),
+    "stratified_auditor": (
+        "SELECT users.name FROM audits JOIN users ON users.id = audits.auditor_id "
+        "WHERE audits.id = moderation_samples.audit_id"),
+}
+
+
+def _recode(mapping):
+    whens = " ".join(f"WHEN '{old}' THEN '{new}'" for old, new in mapping.items())
+    op.execute(f"UPDATE moderation_samples SET reason = CASE reason {whens} ELSE reason END")
+
 
 def upgrade():
     for table in ("moderation_rounds", "programme_draws"):
@@ -35,8 +62,30 @@ def upgrade():
         batch_op.drop_constraint(op.f("ck_moderation_grades_known_comparison"), type_="check")
         batch_op.drop_column("comparison")
 
+    _recode(_REASON_CODES)
+    # "Stratified: <team or auditor>": the round's method is the code.
+    op.execute(
+        "UPDATE moderation_samples SET reason = (SELECT method FROM moderation_rounds "
+        "WHERE moderation_rounds.id = moderation_samples.round_id) "
+        "WHERE reason LIKE 'Stratified: %'"
+    )
+    with op.batch_alter_table("moderation_samples") as batch_op:
+        batch_op.alter_column("reason", existing_type=sa.String(length=200),
+                              type_=sa.String(length=20), existing_nullable=False)
+        batch_op.create_check_constraint(op.f("ck_moderation_samples_known_reason"),
+                                         _REASONS_CHECK)
+
 
 def downgrade():
+    with op.batch_alter_table("moderation_samples") as batch_op:
+        batch_op.drop_constraint(op.f("ck_moderation_samples_known_reason"), type_="check")
+        batch_op.alter_column("reason", existing_type=sa.String(length=20),
+                              type_=sa.String(length=200), existing_nullable=False)
+    _recode({new: old for old, new in _REASON_CODES.items()})
+    for code, name in _STRATUM_NAME.items():
+        op.execute(f"UPDATE moderation_samples SET reason = 'Stratified: ' || ({name}) "
+                   f"WHERE reason = '{code}'")
+
     with op.batch_alter_table("moderation_grades") as batch_op:
         batch_op.add_column(sa.Column("comparison", sa.String(length=20), nullable=True))
         batch_op.create_check_constraint(
