@@ -321,7 +321,7 @@ def test_a_draw_from_a_stale_page_is_a_conflict(users, org):
 
 
 def test_nothing_to_draw_says_so_and_leaves_the_round_undrawn(client, login, users, org):
-    org.audit(submitted=datetime(2026, 6, 30, 23, 59))  # the quarter before
+    org.audit(submitted=datetime(2026, 6, 30, 22, 59))  # 23:59 UK time: the quarter before
     db.session.commit()
     round_ = new_round(users)
     login("moderator")
@@ -339,10 +339,11 @@ def test_the_frame_is_the_period_inclusive_and_the_filters(users, org):
     other_template = factories.make_template(slug="thematic", name="PLO thematic audit",
                                              purpose="thematic")
     thematic = factories.make_programme(other_template, name="PLO")
-    first_moment = org.audit(submitted=datetime(2026, 7, 1, 0, 0))
-    last_moment = org.audit(submitted=datetime(2026, 9, 30, 23, 59, 59))
-    org.audit(submitted=datetime(2026, 10, 1, 0, 0))
-    org.audit(submitted=datetime(2026, 6, 30, 23, 59, 59))
+    # Stored in UTC; the period is whole UK days, and UK summer time is UTC+1.
+    first_moment = org.audit(submitted=datetime(2026, 6, 30, 23, 0))  # 00:00 on 1 July
+    last_moment = org.audit(submitted=datetime(2026, 9, 30, 22, 59, 59))  # 23:59:59, 30 Sept
+    org.audit(submitted=datetime(2026, 9, 30, 23, 0))  # 00:00 on 1 October
+    org.audit(submitted=datetime(2026, 6, 30, 22, 59, 59))  # 23:59:59 on 30 June
     fostering = org.audit(team="Fostering", auditor=second)
     plo = org.audit(programme=thematic)
     db.session.commit()

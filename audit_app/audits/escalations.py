@@ -5,8 +5,6 @@ once; one of them must acknowledge within one working day, and until then QA see
 outstanding (overdue once the day has passed).
 """
 
-from datetime import datetime
-
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -14,7 +12,7 @@ from audit_app.eventlog import record
 from audit_app.extensions import db
 from audit_app.models import Case, Escalation
 from audit_app.notify import notify
-from audit_app.timeutil import utcnow
+from audit_app.timeutil import local, stored, utcnow
 from audit_app.workdays import next_working_day
 
 
@@ -23,8 +21,9 @@ class EscalationError(Exception):
 
 
 def acknowledge_deadline(raised_at):
-    """The same time on the next working day."""
-    return datetime.combine(next_working_day(raised_at.date()), raised_at.time())
+    """The same UK time on the next working day after the UK day it was raised."""
+    raised = local(raised_at)
+    return stored(next_working_day(raised.date()), raised.time())
 
 
 def raise_escalation(audit, user, concern, now=None):

@@ -187,8 +187,8 @@ def submit(audit, user, submitted_version, today=None):
     check_version(audit, submitted_version)
     before = audit.status
     audit.status = SUBMITTED
-    audit.submitted_at = utcnow()
-    today = today or audit.submitted_at.date()
+    audit.submitted_at = utcnow()  # also sets audited_on, its UK day
+    today = today or audit.audited_on
     for action in audit.actions:
         if action.status == PROPOSED:
             action.status = OPEN

@@ -5,11 +5,11 @@ CSV import lives in `audit_app.cases.importer`.
 """
 
 import re
-from datetime import date
 
 from sqlalchemy import false, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from audit_app import timeutil
 from audit_app.eventlog import changes, record, snapshot
 from audit_app.extensions import db
 from audit_app.models import Case, CaseCohort, Team
@@ -91,7 +91,7 @@ def filtered_cases_query(user, *, team_id=None, cohort=None, status=None, refere
         query = query.where(
             Case.id.in_(select(CaseCohort.case_id).where(CaseCohort.cohort == cohort))
         )
-    today = today or date.today()
+    today = today or timeutil.today()
     if status == "open":
         query = query.where(or_(Case.closed_on.is_(None), Case.closed_on > today))
     elif status == "closed":
@@ -119,7 +119,7 @@ def reference_problem(reference):
 
 def date_problems(opened_on, closed_on, today=None):
     """{field: message} for dates that cannot both be true."""
-    today = today or date.today()
+    today = today or timeutil.today()
     problems = {}
     if opened_on and opened_on > today:
         problems["opened_on"] = "Date opened must be today or in the past"

@@ -11,7 +11,8 @@ from audit_app.extensions import db
 from audit_app.models import Audit, Case, Moderation, ModerationSample
 from audit_app.models.audits import ALLOCATED, IN_PROGRESS, RETURNED, SUBMITTED
 from audit_app.notify import unread_for
-from audit_app.timeutil import utcnow
+from audit_app.templating import format_datetime
+from audit_app.timeutil import today, utcnow
 
 
 @dataclass
@@ -33,7 +34,7 @@ class Panel:
 def _escalation_items(found):
     now = utcnow()
     return [
-        Item(f"Case {e.case.reference}: acknowledge by {e.acknowledge_by:%-d %B %Y %H:%M}",
+        Item(f"Case {e.case.reference}: acknowledge by {format_datetime(e.acknowledge_by)}",
              url_for("audits.view_escalation", escalation_id=e.id),
              "overdue" if escalations.is_overdue(e, now) else None)
         for e in found
@@ -48,11 +49,11 @@ def _audits_to_do(user):
         .options(selectinload(Audit.case))
         .order_by(Audit.due_on)
     ).all()
-    today = utcnow().date()
+    this_day = today()
     return [
         Item(f"Case {a.case.reference}, due {a.due_on:%-d %B %Y}",
              url_for("audits.view_audit", audit_id=a.id),
-             "returned" if a.status == RETURNED else "overdue" if a.due_on < today else None)
+             "returned" if a.status == RETURNED else "overdue" if a.due_on < this_day else None)
         for a in audits
     ]
 

@@ -8,12 +8,11 @@ The pairs compared are the auditor's grade and the FINAL grade (ModerationGrade.
 ruled, else agreed, else moderated, defined once in audit_app/models/moderation.py). A grade
 row counts when it can be compared (its `comparison` is not NULL, so both grades exist).
 Agreement on the overall judgement is the headline; domain rows give the per-domain figures.
-Only submitted moderations count, by the day they were submitted (UTC days, as elsewhere in
-the app).
+Only submitted moderations count, by the UK day they were submitted (Moderation.submitted_on,
+stored at submission, so the database compares days on SQLite and PostgreSQL alike).
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
 
 from scipy import stats as scipy_stats
 from sqlalchemy import and_, case, distinct, exists, func, select
@@ -62,7 +61,7 @@ COMPARISON = ModerationGrade.comparison
 
 @dataclass(frozen=True)
 class Scope:
-    """Which moderations a report covers. Dates are inclusive days; None means unbounded."""
+    """Which moderations a report covers. Dates are inclusive UK days; None is unbounded."""
 
     start: object = None  # date
     end: object = None  # date
@@ -82,11 +81,9 @@ def _conditions(scope):
     """WHERE clauses on Moderation and Audit (both must be in the FROM) for the scope."""
     conditions = [Moderation.status == SUBMITTED]
     if scope.start is not None:
-        conditions.append(Moderation.submitted_at >= datetime.combine(scope.start, time.min))
+        conditions.append(Moderation.submitted_on >= scope.start)
     if scope.end is not None:
-        conditions.append(
-            Moderation.submitted_at < datetime.combine(scope.end + timedelta(days=1), time.min)
-        )
+        conditions.append(Moderation.submitted_on <= scope.end)
     if scope.team_id is not None:
         conditions.append(Audit.case_id.in_(select(Case.id).where(Case.team_id == scope.team_id)))
     if scope.template_id is not None:
@@ -499,7 +496,7 @@ def pairs(scope):
                 auditor.name, moderator.name, ModerationGrade.label, ModerationGrade.domain,
                 ModerationGrade.auditor_grade, ModerationGrade.moderator_grade,
                 ModerationGrade.agreed_grade, ModerationGrade.ruled_grade,
-                ModerationGrade.final_grade, COMPARISON, challenged, Moderation.submitted_at)
+                ModerationGrade.final_grade, COMPARISON, challenged, Moderation.submitted_on)
         .join(ModerationSample, Moderation.sample_id == ModerationSample.id)
         .join(ModerationRound, ModerationSample.round_id == ModerationRound.id)
         .join(Case, Audit.case_id == Case.id)
@@ -513,6 +510,5 @@ def pairs(scope):
         values[7] = DOMAINS.get(values[7], values[7]) if values[7] else None
         values[13] = COMPARISONS.get(values[13], "Not compared") if values[13] else "Not compared"
         values[14] = "Yes" if values[14] else "No"
-        values[15] = values[15].date() if values[15] else None
         yield values
 

@@ -24,10 +24,10 @@ from sqlalchemy import (
     literal_column,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from audit_app.extensions import db
-from audit_app.timeutil import utcnow
+from audit_app.timeutil import local_date, utcnow
 
 ROUND_KINDS = {
     "qa_quarterly": "Quality assurance officer (quarterly)",
@@ -218,6 +218,9 @@ class Moderation(db.Model):
     feedback: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(index=True)
+    # The UK day it was submitted, which the agreement report counts it by; kept in step
+    # with submitted_at (below), so the database can group and filter by day.
+    submitted_on: Mapped[date | None] = mapped_column(Date, index=True)
     acknowledged_at: Mapped[datetime | None]
     row_version: Mapped[int] = mapped_column(default=1)
 
@@ -228,6 +231,11 @@ class Moderation(db.Model):
         "ModerationGrade", back_populates="moderation", cascade="all, delete-orphan",
         order_by="ModerationGrade.position",
     )
+
+    @validates("submitted_at")
+    def _set_submitted_on(self, _key, submitted_at):
+        self.submitted_on = local_date(submitted_at)
+        return submitted_at
 
 
 class ModerationGrade(db.Model):

@@ -6,7 +6,6 @@ callers commit (or roll back on an error).
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
 
 from sqlalchemy import case, exists, func, select, update
 
@@ -111,21 +110,13 @@ def create_round(*, name, period_start, period_end, kind, mode, quota, method, m
     return round_
 
 
-def _period_bounds(start, end):
-    """[start, end) in stored time for a period of whole days, both ends inclusive.
-
-    Timestamps are naive UTC and days are compared as UTC days, as elsewhere in the app.
-    """
-    return datetime.combine(start, time.min), datetime.combine(end + timedelta(days=1), time.min)
-
-
 def frame_for(round_):
-    """Submitted audits in the round's period that match its filters, sorted by audit id.
+    """Submitted audits in the round's period (by their UK day, audited_on, both ends
+    included) that match its filters, sorted by audit id.
 
     An audit sampled in another round is excluded (and counted) unless the round includes
     already-moderated audits: one audit should not be moderated twice by accident.
     """
-    start, end = _period_bounds(round_.period_start, round_.period_end)
     elsewhere = exists().where(ModerationSample.audit_id == Audit.id,
                                ModerationSample.round_id != round_.id)
     query = (
@@ -133,8 +124,8 @@ def frame_for(round_):
                TemplateVersion.scale, elsewhere.label("elsewhere"))
         .join(Case, Audit.case_id == Case.id)
         .join(TemplateVersion, Audit.template_version_id == TemplateVersion.id)
-        .where(Audit.status == SUBMITTED, Audit.submitted_at >= start,
-               Audit.submitted_at < end)
+        .where(Audit.status == SUBMITTED,
+               Audit.audited_on.between(round_.period_start, round_.period_end))
         .order_by(Audit.id)
     )
     filters = round_.filters or {}

@@ -12,11 +12,11 @@ from audit_app.measures.agreement import (
 from audit_app.measures.figures import SMALL_SAMPLE, p_text, percent
 from audit_app.reports import bp, exports, services
 from audit_app.reports.forms import AgreementFilterForm
-from audit_app.timeutil import utcnow
+from audit_app.timeutil import today
 
 
 def _filter_form():
-    return AgreementFilterForm(services.filter_options(utcnow().date()), request.args)
+    return AgreementFilterForm(services.filter_options(today()), request.args)
 
 
 def _valid_form_or_400():

@@ -1,8 +1,11 @@
-"""NumPy version beside each seed; the derived comparison dropped; sample reasons as codes
+"""UK days of submission; NumPy version beside each seed; comparison dropped; reason codes
 
 Revision ID: 0005_rules
 Revises: 0004
 
+- audits.audited_on and moderations.submitted_on: the UK (Europe/London) day each was
+  submitted, indexed, which figures and sampling frames are counted by. Filled in here from
+  submitted_at (stored in UTC) for existing rows.
 - moderation_rounds.numpy_version, programme_draws.numpy_version: NumPy promises the same
   stream from a seed only within a version. Draws made before this are "not recorded".
 - moderation_grades.comparison is dropped: it is derived from the ranks (the final grade
@@ -11,6 +14,9 @@ Revises: 0004
   targeted_top, targeted_bottom, hand_picked) instead of the words shown; the words come
   from the audit's own scale when shown.
 """
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -54,7 +60,31 @@ def _recode(mapping):
     op.execute(f"UPDATE moderation_samples SET reason = CASE reason {whens} ELSE reason END")
 
 
+# (table, new date column) kept in step with the table's submitted_at.
+_LOCAL_DAYS = (("audits", "audited_on"), ("moderations", "submitted_on"))
+
+
+def _fill_local_days(table, column):
+    """Set the UK day of each submitted row (a one-off pass, in Python: the same on SQLite
+    and PostgreSQL, whose time-zone functions differ)."""
+    london = ZoneInfo("Europe/London")
+    conn = op.get_bind()
+    select = sa.text(f"SELECT id, submitted_at FROM {table} WHERE submitted_at IS NOT NULL")
+    rows = conn.execute(select.columns(sa.column("id", sa.Integer),
+                                       sa.column("submitted_at", sa.DateTime))).all()
+    days = [{"id": row.id, "day": row.submitted_at.replace(tzinfo=UTC).astimezone(london)
+             .date()} for row in rows]
+    if days:
+        conn.execute(sa.text(f"UPDATE {table} SET {column} = :day WHERE id = :id")
+                     .bindparams(sa.bindparam("day", type_=sa.Date)), days)
+
+
 def upgrade():
+    for table, column in _LOCAL_DAYS:
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.add_column(sa.Column(column, sa.Date(), nullable=True))
+            batch_op.create_index(batch_op.f(f"ix_{table}_{column}"), [column], unique=False)
+        _fill_local_days(table, column)
     for table in ("moderation_rounds", "programme_draws"):
         with op.batch_alter_table(table) as batch_op:
             batch_op.add_column(sa.Column("numpy_version", sa.String(length=20), nullable=True))
@@ -98,3 +128,7 @@ def downgrade():
     for table in ("programme_draws", "moderation_rounds"):
         with op.batch_alter_table(table) as batch_op:
             batch_op.drop_column("numpy_version")
+    for table, column in _LOCAL_DAYS:
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.drop_index(batch_op.f(f"ix_{table}_{column}"))
+            batch_op.drop_column(column)
