@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from audit_app.extensions import db
-from audit_app.models import Challenge, Moderation, ModerationGrade, ModerationSample
+from audit_app.models import Audit, Challenge, Moderation, ModerationGrade, ModerationSample
 from audit_app.moderation import bp
 from audit_app.moderation import moderate as rules
 from audit_app.moderation.forms import (
@@ -213,7 +213,8 @@ def my_feedback():
         select(Moderation)
         .where(Moderation.status == "submitted",
                Moderation.audit.has(auditor_id=current_user.id))
-        .options(selectinload(Moderation.audit), selectinload(Moderation.grades))
+        .options(selectinload(Moderation.audit).selectinload(Audit.case),
+                 selectinload(Moderation.grades))
         .order_by(Moderation.submitted_at.desc())
     ).all()
     return render_template("moderation/my_feedback.html", moderations=moderations)
