@@ -1,14 +1,12 @@
 """Who may see and change an audit. Every audit route asks these before doing anything."""
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import or_, select
 
+from audit_app import blind_moderation
 from audit_app.extensions import db
 from audit_app.models import (
     Audit,
     Case,
-    Moderation,
-    ModerationRound,
-    ModerationSample,
     Service,
     Team,
 )
@@ -31,23 +29,8 @@ def headed_team_ids(user):
     )
 
 
-def blind_moderation_pending(user, audit):
-    """True while `user` has an unsubmitted blind moderation of `audit` to do: until then
-    they must not see the auditor's grades."""
-    submitted = exists().where(
-        Moderation.sample_id == ModerationSample.id, Moderation.status == "submitted"
-    )
-    query = (
-        select(ModerationSample.id)
-        .join(ModerationRound)
-        .where(ModerationSample.audit_id == audit.id, ModerationRound.mode == "blind",
-               ModerationSample.moderator_id == user.id, ~submitted)
-    )
-    return db.session.scalar(query.limit(1)) is not None
-
-
 def can_view(user, audit):
-    if audit.auditor_id != user.id and blind_moderation_pending(user, audit):
+    if audit.auditor_id != user.id and blind_moderation.hides(user, audit.id):
         return False
     if audit.auditor_id == user.id or user.has_role(*READ_ALL_ROLES):
         return True

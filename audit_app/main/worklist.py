@@ -10,6 +10,7 @@ from audit_app.audits import access, escalations
 from audit_app.extensions import db
 from audit_app.models import Audit, Case, Moderation, ModerationSample
 from audit_app.models.audits import ALLOCATED, IN_PROGRESS, RETURNED, SUBMITTED
+from audit_app.moderation import rounds
 from audit_app.notify import unread_for
 from audit_app.timeutil import utcnow
 
@@ -76,10 +77,11 @@ def _moderations_to_do(user):
         select(ModerationSample)
         .where(ModerationSample.moderator_id == user.id,
                ~ModerationSample.moderation.has(Moderation.status == "submitted"))
-        .options(selectinload(ModerationSample.audit).selectinload(Audit.case))
+        .options(selectinload(ModerationSample.audit).selectinload(Audit.case),
+                 selectinload(ModerationSample.round), selectinload(ModerationSample.moderation))
         .order_by(ModerationSample.id)
     ).all()
-    return [Item(f"Case {s.audit.case.reference} ({s.reason})",
+    return [Item(f"Case {s.audit.case.reference} ({rounds.shown_reason(s.round, s)})",
                  url_for("moderation.moderate", sample_id=s.id)) for s in samples]
 
 

@@ -3,6 +3,7 @@
 Plain functions; the views only call these. Every change goes to the event log.
 """
 
+from audit_app import blind_moderation
 from audit_app.audits.access import managed_team_ids
 from audit_app.eventlog import record
 from audit_app.extensions import db
@@ -35,8 +36,17 @@ def is_submitted(moderation):
     return moderation is not None and moderation.status == SUBMITTED
 
 
-def can_see(user, sample):
-    """The moderator always; once submitted, the auditor, the case's team manager and QA."""
+def can_see(user, sample, hidden=None):
+    """The moderator always; once submitted, the auditor, the case's team manager and QA.
+
+    Nobody sees another sample of an audit they are moderating blind until they submit.
+    `hidden`: blind_moderation.hidden_samples(user), from a page that checks many samples."""
+    if hidden is not None:
+        elsewhere = blind_moderation.hidden_elsewhere(hidden, sample)
+    else:
+        elsewhere = blind_moderation.hides(user, sample.audit_id, except_sample_id=sample.id)
+    if elsewhere:
+        return False
     moderation = sample.moderation
     if moderation is not None and moderation.moderator_id == user.id:
         return True

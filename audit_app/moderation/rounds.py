@@ -10,6 +10,7 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import case, exists, func, select, update
 
+from audit_app import blind_moderation
 from audit_app.eventlog import record, snapshot
 from audit_app.extensions import db
 from audit_app.forms import EditConflict
@@ -124,14 +125,18 @@ def frame_for(round_):
     """Submitted audits in the round's period that match its filters, sorted by audit id.
 
     An audit sampled in another round is excluded (and counted) unless the round includes
-    already-moderated audits: one audit should not be moderated twice by accident.
+    already-moderated audits: one audit should not be moderated twice by accident. An audit
+    in someone's unfinished blind moderation is always excluded: another round would show
+    its grades to its blind moderator.
     """
     start, end = _period_bounds(round_.period_start, round_.period_end)
     elsewhere = exists().where(ModerationSample.audit_id == Audit.id,
                                ModerationSample.round_id != round_.id)
+    blind_elsewhere = blind_moderation.in_unfinished_blind_moderation(Audit.id, round_.id)
     query = (
         select(Audit.id, Case.team_id, Team.name, Audit.auditor_id, User.name,
-               Audit.overall_rank, TemplateVersion.scale, elsewhere.label("elsewhere"))
+               Audit.overall_rank, TemplateVersion.scale, elsewhere.label("elsewhere"),
+               blind_elsewhere.label("blind_elsewhere"))
         .join(Case, Audit.case_id == Case.id)
         .join(Team, Case.team_id == Team.id)
         .join(User, Audit.auditor_id == User.id)
@@ -148,9 +153,9 @@ def frame_for(round_):
     if filters.get("auditor_ids"):
         query = query.where(Audit.auditor_id.in_(filters["auditor_ids"]))
     records, excluded = [], set()
-    for audit_id, team_id, team_name, auditor_id, auditor_name, rank, scale, other in (
-            db.session.execute(query)):
-        if other and not round_.include_moderated:
+    for (audit_id, team_id, team_name, auditor_id, auditor_name, rank, scale, other,
+         blind) in db.session.execute(query):
+        if blind or (other and not round_.include_moderated):
             excluded.add(audit_id)
             continue
         records.append(sampling.FrameRecord(audit_id, team_id, team_name, auditor_id,
@@ -348,15 +353,17 @@ def _assign_least_loaded(round_, sample, frame_record):
 # --- reading ------------------------------------------------------------------------------
 
 
-def shown_reason(round_, sample):
-    """Why the audit was chosen, as the round page shows it.
+def shown_reason(round_, sample, hidden=False):
+    """Why the audit was chosen, as the round and sample pages show it.
 
     In a blind round a targeted reason would tell the moderator the auditor's grade before
-    they grade, so it names both ends of the scale until the moderation is submitted.
+    they grade, so it names both ends of the scale until the moderation is submitted. So it
+    does in any round for a reader moderating the audit blind elsewhere (`hidden`).
     """
-    if (round_.mode == "blind"
-            and sample.reason in (sampling.JUDGED_BEST, sampling.JUDGED_WORST)
-            and not (sample.moderation and sample.moderation.status == "submitted")):
+    unsubmitted_blind = round_.mode == "blind" and not (
+        sample.moderation and sample.moderation.status == "submitted")
+    if ((hidden or unsubmitted_blind)
+            and sample.reason in (sampling.JUDGED_BEST, sampling.JUDGED_WORST)):
         return BLIND_TARGETED
     return sample.reason
 
