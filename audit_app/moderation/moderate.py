@@ -4,13 +4,13 @@ Plain functions; the views only call these. Every change goes to the event log.
 """
 
 from audit_app import blind_moderation
-from audit_app.audits.access import managed_team_ids
 from audit_app.eventlog import record
 from audit_app.extensions import db
 from audit_app.models import Challenge, Moderation, ModerationGrade
 from audit_app.models.moderation import OVERALL
 from audit_app.moderation.rules import compare_ranks, compared_items, may_moderate
 from audit_app.notify import notify
+from audit_app.team_managers import manages
 from audit_app.timeutil import utcnow
 
 SUBMITTED = "submitted"
@@ -57,7 +57,7 @@ def can_see(user, sample, hidden=None):
     audit = sample.audit
     return (
         audit.auditor_id == user.id
-        or audit.case.team_id in managed_team_ids(user)
+        or manages(user, audit.case.team_id)
         or user.has_role("moderator", "admin", "leader")
     )
 
@@ -65,7 +65,7 @@ def can_see(user, sample, hidden=None):
 def may_challenge(user, moderation):
     audit = moderation.audit
     return is_submitted(moderation) and (
-        audit.auditor_id == user.id or audit.case.team_id in managed_team_ids(user)
+        audit.auditor_id == user.id or manages(user, audit.case.team_id)
     )
 
 
