@@ -165,7 +165,7 @@ def test_a_draw_is_repeated_by_its_seed_method_and_frame(client, login, users, o
     for auditor in [users["auditor"]] * 6 + [second] * 6:
         org.audit(auditor=auditor)
     db.session.commit()
-    first = new_round(users, method="stratified_auditor")
+    first = new_round(users, method="stratified_auditor", mode="open")
     rounds.draw(first, users["moderator"], seed=424242)
     db.session.commit()
     # A second round over the same frame (so it includes audits already sampled).
@@ -184,11 +184,12 @@ def test_audits_sampled_in_another_round_are_left_out_unless_asked(client, login
     for _ in range(4):
         org.audit()
     db.session.commit()
-    earlier = new_round(users, name="Independent auditor, July", kind="independent", quota=3)
+    earlier = new_round(users, name="Independent auditor, July", kind="independent", quota=3,
+                        mode="open")
     rounds.draw(earlier, users["moderator"], seed=1)
     db.session.commit()
 
-    later = new_round(users, name="QA officer, Q2")
+    later = new_round(users, name="QA officer, Q2", mode="open")
     frame = rounds.frame_for(later)
     assert (frame.size, frame.excluded) == (1, 3)
     login("moderator")
@@ -215,7 +216,7 @@ def test_a_moderator_is_never_given_their_own_audit(client, login, users, org):
     for _ in range(5):
         org.audit()
     db.session.commit()
-    shared = new_round(users, quota=10, moderators=[users["moderator"], both])
+    shared = new_round(users, quota=10, moderators=[users["moderator"], both], mode="open")
     samples, unassigned = rounds.draw(shared, users["moderator"], seed=99)
     db.session.commit()
     assert unassigned == []

@@ -2,7 +2,6 @@
 random draw, conflicts of interest under each setting, removing allocations, permissions."""
 
 from datetime import date
-from types import SimpleNamespace
 
 import numpy
 import pytest
@@ -251,15 +250,14 @@ def test_a_closed_case_can_be_allocated_and_the_closure_is_mentioned(
 # --- conflicts of interest -------------------------------------------------------------------
 
 
-def test_the_conflict_of_interest_rule_under_each_setting():
-    manager = SimpleNamespace(id=7)
-    other = SimpleNamespace(id=8)
-    case = SimpleNamespace(team=SimpleNamespace(manager_id=7))
+def test_the_conflict_of_interest_rule_under_each_setting(users):
+    manager, other = users["manager"], users["auditor"]  # Sam manages Crewe CIN/CP
+    case = factories.make_case("LCS-3001", team_name="Crewe CIN/CP")
     assert services.conflict_decision(manager, case, "warn") == "warn"
     assert services.conflict_decision(manager, case, "block") == "block"
     assert services.conflict_decision(other, case, "warn") is None
     assert services.conflict_decision(other, case, "block") is None
-    unmanaged = SimpleNamespace(team=SimpleNamespace(manager_id=None))
+    unmanaged = factories.make_case("LCS-3002", team_name="Fostering")
     assert services.conflict_decision(manager, unmanaged, "block") is None
     with pytest.raises(ValueError):
         services.conflict_decision(manager, case, "ignore")

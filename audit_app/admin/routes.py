@@ -2,6 +2,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from audit_app import blind_moderation
 from audit_app.admin import bp, services
 from audit_app.admin.forms import (
     EventFilterForm,
@@ -237,7 +238,11 @@ def edit_service(service_id):
 @roles_required("admin")
 def events():
     form = EventFilterForm(request.args)
-    query = select(Event).options(db.joinedload(Event.actor)).order_by(Event.id.desc())
+    query = (
+        select(Event).options(db.joinedload(Event.actor))
+        .where(~blind_moderation.events_hidden_from(current_user, Event))
+        .order_by(Event.id.desc())
+    )
     if form.entity_type.data:
         query = query.where(Event.entity_type == form.entity_type.data.strip().lower())
     if form.action.data:

@@ -79,7 +79,11 @@ def update_user(user, values, actor=None):
             raise DuplicateError(
                 "email", f"A user with the email address {values['email']} already exists"
             )
-    return _update(user, "user", USER_FIELDS, values, actor)
+    was_active = user.active
+    _update(user, "user", USER_FIELDS, values, actor)
+    if was_active and not user.active:
+        user.end_sessions()  # signed out now, and not back in if reactivated later
+    return user
 
 
 def create_team(actor=None, **values):

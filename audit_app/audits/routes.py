@@ -380,8 +380,7 @@ def escalate(audit_id):
     if form.validate_on_submit():
         escalation = escalations.raise_escalation(audit, current_user, form.concern.data)
         db.session.commit()
-        team = audit.case.team
-        notify.send_now({p.id for p in (team.manager, team.service.head) if p})
+        notify.send_now({p.id for p in escalations.recipients(audit.case)})
         flash("The escalation has been raised. The team manager and head of service have "
               "been told.")
         return redirect(url_for("audits.view_escalation", escalation_id=escalation.id))

@@ -19,6 +19,7 @@ from audit_app.models.audits import (
     SUBMITTED,
 )
 from audit_app.notify import notify
+from audit_app.team_managers import managers_of
 from audit_app.timeutil import utcnow
 from audit_app.workdays import add_working_days
 
@@ -174,7 +175,8 @@ def submission_problems(audit):
 
 
 def default_owner(audit):
-    return audit.case.team.manager
+    """The case team's manager (the one named on the team first), or None."""
+    return next(iter(managers_of(audit.case.team_id)), None)
 
 
 def submit(audit, user, submitted_version, today=None):
@@ -189,26 +191,30 @@ def submit(audit, user, submitted_version, today=None):
     audit.status = SUBMITTED
     audit.submitted_at = utcnow()  # also sets audited_on, its UK day
     today = today or audit.audited_on
-    for action in audit.actions:
-        if action.status == PROPOSED:
-            action.status = OPEN
-            action.due_on = action.due_on or add_working_days(today, ACTION_WORKING_DAYS)
-            if action.owner_id is None and default_owner(audit) is not None:
-                action.owner = default_owner(audit)
-            record("action", action.id, "opened", None,
-                   {"description": action.description, "owner_id": action.owner_id,
-                    "due_on": action.due_on.isoformat(), "priority": action.priority},
-                   actor=user)
+    proposed = [a for a in audit.actions if a.status == PROPOSED]
+    owner = default_owner(audit) if proposed else None
+    for action in proposed:
+        action.status = OPEN
+        action.due_on = action.due_on or add_working_days(today, ACTION_WORKING_DAYS)
+        if action.owner_id is None and owner is not None:
+            action.owner_id = owner.id
+        record("action", action.id, "opened", None,
+               {"description": action.description, "owner_id": action.owner_id,
+                "due_on": action.due_on.isoformat(), "priority": action.priority},
+               actor=user)
     record("audit", audit.id, "submitted", {"status": before}, {"status": SUBMITTED},
            actor=user)
     _tell_case_team(audit)
 
 
 def _tell_case_team(audit):
-    """The team manager (and the social worker) may now read the audit and respond."""
+    """The team's managers (and the social worker) may now read the audit and respond."""
     link = f"/audits/{audit.id}"
     reference = audit.case.reference
-    recipients = {audit.case.team.manager, audit.case.social_worker} - {None}
+    recipients = list(managers_of(audit.case.team_id))
+    worker = audit.case.social_worker
+    if worker is not None and worker.active and worker not in recipients:
+        recipients.append(worker)
     for person in recipients:
         notify(person, f"Audit of case {reference} submitted",
                f"The audit of case {reference} has been submitted. You can read it and add "

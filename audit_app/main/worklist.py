@@ -11,6 +11,7 @@ from audit_app.extensions import db
 from audit_app.models import Audit, Case, Moderation, ModerationSample
 from audit_app.models.audits import ALLOCATED, IN_PROGRESS, RETURNED, SUBMITTED
 from audit_app.notify import unread_for
+from audit_app.team_managers import managed_team_ids, managed_teams
 from audit_app.templating import format_datetime
 from audit_app.timeutil import today, utcnow
 
@@ -58,12 +59,11 @@ def _audits_to_do(user):
     ]
 
 
-def _team_audits_to_read(team_ids):
-    if not team_ids:
-        return []
+def _team_audits_to_read(user):
     audits = db.session.scalars(
-        select(Audit).join(Case)
-        .where(Case.team_id.in_(team_ids), Audit.status == SUBMITTED, ~Audit.responses.any())
+        access.visible_audits_query(user)
+        .where(Case.team_id.in_(managed_teams(user)), Audit.status == SUBMITTED,
+               ~Audit.responses.any())
         .options(selectinload(Audit.case))
         .order_by(Audit.submitted_at.desc())
         .limit(20)
@@ -99,7 +99,7 @@ def _feedback_to_acknowledge(user):
 
 def worklist_for(user):
     panels = []
-    concerned_teams = access.managed_team_ids(user) | access.headed_team_ids(user)
+    concerned_teams = managed_team_ids(user) | access.headed_team_ids(user)
     if concerned_teams:
         found = escalations.outstanding(concerned_teams)
         panels.append(Panel("escalations", "Safeguarding escalations to acknowledge",
@@ -126,7 +126,7 @@ def worklist_for(user):
     if user.has_role("manager"):
         panels.append(Panel("manager", "Audits of your team's cases",
                             "No submitted audits are waiting for your response.",
-                            _team_audits_to_read(access.managed_team_ids(user))))
+                            _team_audits_to_read(user)))
     if user.has_role("leader", "practice_lead"):
         # Practice leads read the same figures; dip sampling is not built yet, so no panel
         # promises it.

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from scipy import stats as scipy_stats
 from sqlalchemy import and_, case, distinct, exists, func, select
 
+from audit_app import blind_moderation
 from audit_app.extensions import db
 from audit_app.measures.figures import SMALL_SAMPLE, Figure
 from audit_app.models import (
@@ -70,6 +71,8 @@ class Scope:
     auditor_id: int | None = None
     moderator_id: int | None = None
     round_id: int | None = None
+    # The reader: audits they are moderating blind are left out until they submit.
+    reader_id: int | None = None
 
     @property
     def narrows_rounds(self):
@@ -98,6 +101,8 @@ def _conditions(scope):
         conditions.append(Moderation.sample_id.in_(
             select(ModerationSample.id).where(ModerationSample.round_id == scope.round_id)
         ))
+    if scope.reader_id is not None:
+        conditions.append(Audit.id.not_in(blind_moderation.hidden_audit_ids(scope.reader_id)))
     return conditions
 
 

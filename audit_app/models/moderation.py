@@ -195,11 +195,15 @@ class ModerationSample(db.Model):
 
     @property
     def reason_label(self):
+        return self.reason_label_for()
+
+    def reason_label_for(self, hidden_elsewhere=False):
         """Why the audit was chosen, in words, wherever it is shown. In a blind round a
         targeted reason would tell the moderator the auditor's grade before they grade, so
-        it names both ends of the scale until the moderation is submitted."""
-        hidden = self.round.mode == "blind" and not (
-            self.moderation is not None and self.moderation.status == "submitted")
+        it names both ends of the scale until the moderation is submitted; so it does in any
+        round for a reader moderating the audit blind elsewhere (`hidden_elsewhere`)."""
+        hidden = hidden_elsewhere or (self.round.mode == "blind" and not (
+            self.moderation is not None and self.moderation.status == "submitted"))
         return sample_reason_label(self.reason, self.audit.template_version.scale, hidden)
 
 

@@ -3,13 +3,14 @@
 Plain functions; the views only call these. Every change goes to the event log.
 """
 
-from audit_app.audits.access import managed_team_ids
+from audit_app import blind_moderation
 from audit_app.eventlog import record
 from audit_app.extensions import db
 from audit_app.models import Challenge, Moderation, ModerationGrade
 from audit_app.models.moderation import OVERALL
 from audit_app.moderation.rules import compared_items, may_moderate
 from audit_app.notify import notify
+from audit_app.team_managers import manages
 from audit_app.timeutil import utcnow
 
 SUBMITTED = "submitted"
@@ -35,8 +36,17 @@ def is_submitted(moderation):
     return moderation is not None and moderation.status == SUBMITTED
 
 
-def can_see(user, sample):
-    """The moderator always; once submitted, the auditor, the case's team manager and QA."""
+def can_see(user, sample, hidden=None):
+    """The moderator always; once submitted, the auditor, the case's team manager and QA.
+
+    Nobody sees another sample of an audit they are moderating blind until they submit.
+    `hidden`: blind_moderation.hidden_samples(user), from a page that checks many samples."""
+    if hidden is not None:
+        elsewhere = blind_moderation.hidden_elsewhere(hidden, sample)
+    else:
+        elsewhere = blind_moderation.hides(user, sample.audit_id, except_sample_id=sample.id)
+    if elsewhere:
+        return False
     moderation = sample.moderation
     if moderation is not None and moderation.moderator_id == user.id:
         return True
@@ -47,7 +57,7 @@ def can_see(user, sample):
     audit = sample.audit
     return (
         audit.auditor_id == user.id
-        or audit.case.team_id in managed_team_ids(user)
+        or manages(user, audit.case.team_id)
         or user.has_role("moderator", "admin", "leader")
     )
 
@@ -55,7 +65,7 @@ def can_see(user, sample):
 def may_challenge(user, moderation):
     audit = moderation.audit
     return is_submitted(moderation) and (
-        audit.auditor_id == user.id or audit.case.team_id in managed_team_ids(user)
+        audit.auditor_id == user.id or manages(user, audit.case.team_id)
     )
 
 

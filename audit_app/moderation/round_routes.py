@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from audit_app import blind_moderation
 from audit_app.authz import roles_required
 from audit_app.extensions import db
 from audit_app.forms import EditConflict
@@ -128,17 +129,24 @@ def _samples(round_):
     ).all()
 
 
-def _can_open(sample):
+def _can_open(sample, hidden):
     """Link to the moderation page only for those it lets in. Everyone who reaches a round
-    page may read a submitted moderation, so only unsubmitted ones need the full check."""
-    return moderate.is_submitted(sample.moderation) or moderate.can_see(current_user, sample)
+    page may read a submitted moderation, except of an audit they are moderating blind in
+    another sample, so only those and unsubmitted ones need the full check."""
+    if (moderate.is_submitted(sample.moderation)
+            and not blind_moderation.hidden_elsewhere(hidden, sample)):
+        return True
+    return moderate.can_see(current_user, sample, hidden)
 
 
 def _round_page(round_, draw_form=None, pick_form=None, page_errors=()):
     drawn = round_.drawn_at is not None
     samples = _samples(round_)
-    rows = [{"sample": s, "reason": s.reason_label,
-             "status": rounds.moderation_status(s), "link": _can_open(s)} for s in samples]
+    hidden = blind_moderation.hidden_samples(current_user)
+    rows = [{"sample": s,
+             "reason": s.reason_label_for(blind_moderation.hidden_elsewhere(hidden, s)),
+             "status": rounds.moderation_status(s), "link": _can_open(s, hidden)}
+            for s in samples]
     can_change = current_user.has_role(*CHANGE_ROLES)
     if draw_form is None and not drawn and can_change:
         draw_form = DrawForm(formdata=None, version=round_.row_version)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import case, exists, func, select, update
 
+from audit_app import blind_moderation
 from audit_app.eventlog import record, snapshot
 from audit_app.extensions import db
 from audit_app.forms import EditConflict
@@ -115,13 +116,17 @@ def frame_for(round_):
     included) that match its filters, sorted by audit id.
 
     An audit sampled in another round is excluded (and counted) unless the round includes
-    already-moderated audits: one audit should not be moderated twice by accident.
+    already-moderated audits: one audit should not be moderated twice by accident. An audit
+    in someone's unfinished blind moderation is always excluded: another round would show
+    its grades to its blind moderator.
     """
     elsewhere = exists().where(ModerationSample.audit_id == Audit.id,
                                ModerationSample.round_id != round_.id)
+    blind_elsewhere = blind_moderation.in_unfinished_blind_moderation(Audit.id, round_.id)
     query = (
         select(Audit.id, Case.team_id, Audit.auditor_id, Audit.overall_rank,
-               TemplateVersion.scale, elsewhere.label("elsewhere"))
+               TemplateVersion.scale, elsewhere.label("elsewhere"),
+               blind_elsewhere.label("blind_elsewhere"))
         .join(Case, Audit.case_id == Case.id)
         .join(TemplateVersion, Audit.template_version_id == TemplateVersion.id)
         .where(Audit.status == SUBMITTED,
@@ -136,8 +141,8 @@ def frame_for(round_):
     if filters.get("auditor_ids"):
         query = query.where(Audit.auditor_id.in_(filters["auditor_ids"]))
     records, excluded = [], set()
-    for audit_id, team_id, auditor_id, rank, scale, other in db.session.execute(query):
-        if other and not round_.include_moderated:
+    for audit_id, team_id, auditor_id, rank, scale, other, blind in db.session.execute(query):
+        if blind or (other and not round_.include_moderated):
             excluded.add(audit_id)
             continue
         records.append(sampling.FrameRecord(audit_id, team_id, auditor_id, rank, len(scale)))

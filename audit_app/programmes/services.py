@@ -28,6 +28,7 @@ from audit_app.models.audits import ALLOCATED, IN_PROGRESS, RETURNED, SUBMITTED
 from audit_app.models.templates import PUBLISHED
 from audit_app.programmes import sampling
 from audit_app.settings import get_setting
+from audit_app.team_managers import managed_team_ids, manages
 from audit_app.templating import format_date
 from audit_app.timeutil import utcnow
 
@@ -152,17 +153,12 @@ def allocation_counts(programme_ids):
 # Conflict of interest ---------------------------------------------------------------------
 
 
-def manages_case_team(auditor, case):
-    """The conflict of interest rule: the auditor manages the team the case belongs to."""
-    return case.team is not None and case.team.manager_id == auditor.id
-
-
 def conflict_decision(auditor, case, policy):
     """None when there is no conflict; else the policy: "warn" allocates and flags the audit,
-    "block" refuses the allocation."""
+    "block" refuses the allocation. The conflict: the auditor manages the case's team."""
     if policy not in (WARN, BLOCK):
         raise ValueError(f"unknown conflict of interest policy {policy!r}")
-    return policy if manages_case_team(auditor, case) else None
+    return policy if manages(auditor, case.team_id) else None
 
 
 def conflict_message(auditor, case):
@@ -378,19 +374,20 @@ class Unallocatable(ValueError):
         self.cases = cases
 
 
-def assign_round_robin(cases, auditors, policy, conflicted=manages_case_team):
+def assign_round_robin(cases, auditors, policy, managed):
     """[(case, auditor, conflict of interest)] for `cases` in order.
 
     Auditors take turns: each case goes to the auditor who has waited longest and has no
-    conflict of interest with it. When every auditor has one, "warn" gives the case to the
-    longest-waiting auditor, flagged, and "block" raises Unallocatable listing such cases.
+    conflict of interest with it (`managed`: {auditor id: ids of the teams they manage}).
+    When every auditor has one, "warn" gives the case to the longest-waiting auditor,
+    flagged, and "block" raises Unallocatable listing such cases.
     """
     if not auditors:
         raise ValueError("at least one auditor is needed")
     queue = list(auditors)
     plan, refused = [], []
     for case in cases:
-        free = next((a for a in queue if not conflicted(a, case)), None)
+        free = next((a for a in queue if case.team_id not in managed.get(a.id, ())), None)
         if free is None and policy == BLOCK:
             refused.append(case)
             continue
@@ -443,7 +440,8 @@ def draw_cases(programme, *, flt, requested, seed, auditor_ids, include_recent=F
         )
     }
     try:
-        plan = assign_round_robin([by_id[i] for i in chosen_ids], chosen_auditors, policy)
+        plan = assign_round_robin([by_id[i] for i in chosen_ids], chosen_auditors, policy,
+                                  {a.id: managed_team_ids(a) for a in chosen_auditors})
     except Unallocatable as error:
         refs = ", ".join(c.reference for c in error.cases)
         raise ProgrammeError({"auditor_ids": (
