@@ -12,7 +12,8 @@ Helpers
 - at_once(call, call, ...): runs each call in its own thread, all released together by a
   threading.Barrier, and returns their results in order.
 - WebClient.form(path): the hidden inputs (CSRF token, row version, form token) of the POST
-  form on a page, as a browser would send them.
+  form on a page, as a browser would send them. The CSRF token lasts the whole session, so
+  a test firing many tries may read the form once and set the row version itself.
 
 The test thread keeps its own session: commit after setting up, and read results with
 column queries (or after db.session.expire_all()) so they come from the database.
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 import pytest
 import requests
 from flask import Flask
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from tests.pages import hidden_inputs
 
@@ -103,13 +104,20 @@ def at_once(*calls):
     return results
 
 
+class QuietHandler(WSGIRequestHandler):
+    """No access-log line per request: hundreds of requests would bury a failure's output."""
+
+    def log_request(self, code="-", size="-"):
+        pass
+
+
 @pytest.fixture
 def live_app(app, users):
     """The test's app served by a threaded server on a free port (see the module doc)."""
     from audit_app.extensions import db
 
     db.session.commit()  # nothing of the test's own transaction stays open
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-app", daemon=True)
     thread.start()
     try:

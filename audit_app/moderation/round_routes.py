@@ -7,7 +7,6 @@ from sqlalchemy.orm import selectinload
 
 from audit_app.authz import roles_required
 from audit_app.extensions import db
-from audit_app.forms import EditConflict
 from audit_app.models import (
     Audit,
     AuditTemplate,
@@ -27,6 +26,7 @@ from audit_app.moderation.round_forms import (
     RedrawForm,
     RoundForm,
 )
+from audit_app.versioning import EditConflict
 
 VIEW_ROLES = ("moderator", "admin", "leader")
 CHANGE_ROLES = ("moderator", "admin")
