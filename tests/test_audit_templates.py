@@ -166,6 +166,7 @@ def test_question_keys_are_unique_in_a_version_and_valid(app, users):
 
 def test_only_graded_questions_can_require_evidence_and_every_problem_is_reported(app, users):
     version = build(new_template().versions[0], [("Section", [])])
+    db.session.commit()
     row_version = version.row_version
     with pytest.raises(services.FieldError) as error:
         services.add_question(
@@ -175,7 +176,8 @@ def test_only_graded_questions_can_require_evidence_and_every_problem_is_reporte
         )
     assert [field for field, _ in error.value.problems] == ["text", "domain",
                                                             "evidence_required"]
-    assert version.row_version == row_version  # a refused change is no change
+    db.session.rollback()  # as the page does: a refused change is no change
+    assert version.row_version == row_version and version.questions == []
 
 
 # Publishing and immutability ------------------------------------------------------------

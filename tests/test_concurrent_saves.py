@@ -6,7 +6,7 @@ one answer lost, never two "submitted" events.
 """
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from audit_app.audits import workflow
 from audit_app.extensions import db
@@ -96,3 +96,11 @@ def test_submitting_one_audit_twice_at_once_submits_it_once(live_app, audit):
         workflow.return_to_auditor(db.session.get(Audit, audit.id), moderator,
                                    f"Check again ({attempt})", _version(audit))
         db.session.commit()
+
+
+def test_a_sqlite_writer_waits_for_another_to_commit(app):
+    """A second writer waits its turn (then loses on the row version) instead of failing
+    with "database is locked"."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL writers wait on row locks")
+    assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 30_000

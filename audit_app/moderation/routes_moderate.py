@@ -118,8 +118,12 @@ def _result(sample, moderation):
 @bp.route("/samples/<int:sample_id>/start", methods=["POST"])
 @login_required
 def start_moderation(sample_id):
-    sample = _sample(sample_id)
+    sample = db.get_or_404(ModerationSample, sample_id)
     if not rules.can_moderate(current_user, sample):
+        if sample.moderation is not None and current_user in sample.round.moderators:
+            # Two moderators of the round chose this audit at the same moment.
+            flash("Another moderator has just started moderating this audit.")
+            return redirect(url_for("moderation.view_round", round_id=sample.round_id))
         abort(403)
     try:
         rules.start(sample, current_user)
