@@ -157,3 +157,16 @@ def test_two_people_drawing_at_once_draw_different_cases(live_app, programme):
     cases = Counter(db.session.scalars(
         select(Audit.case_id).where(Audit.programme_id == programme.id)))
     assert len(cases) == 10 and set(cases.values()) == {1}
+
+
+def test_two_returns_of_one_audit_at_once_return_it_once(live_app, audit):
+    complete(audit, live_app.users["auditor"])
+    workflow.submit(audit, live_app.users["auditor"], audit.row_version)
+    db.session.commit()
+    people = [live_app.client("moderator"), live_app.client("admin")]
+    path = f"/audits/{audit.id}/return"
+    forms = [{**p.form(path), "reason": "Evidence for 1.1 is thin."} for p in people]
+    responses = at_once(*[(lambda p=p, form=form: p.post(path, form))
+                          for p, form in zip(people, forms, strict=True)])
+    assert_one_outcome(responses)
+    assert count(Event, Event.entity_type == "audit", Event.action == "returned") == 1

@@ -452,14 +452,18 @@ def return_audit(audit_id):
         try:
             workflow.return_to_auditor(audit, current_user, form.reason.data,
                                        form.version.data)
-        except (EditConflict, workflow.WorkflowError):
+        except EditConflict:
             db.session.rollback()
             flash("This audit was changed after you opened the page (it may have been "
                   "returned already), so it was not returned. Check it and try again.")
             return redirect(url_for("audits.view_audit", audit_id=audit_id))
-        db.session.commit()
-        flash(f"The audit has been returned to {audit.auditor.name}.")
-        return redirect(url_for("audits.view_audit", audit_id=audit.id))
+        except workflow.WorkflowError as error:
+            db.session.rollback()
+            form.reason.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"The audit has been returned to {audit.auditor.name}.")
+            return redirect(url_for("audits.view_audit", audit_id=audit.id))
     return render_template("audits/return.html", audit=audit, form=form)
 
 
