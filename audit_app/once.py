@@ -5,8 +5,9 @@ is rendered. Acting on a post first inserts the token (`first_post`) in the same
 transaction as what it creates, and notes where the post led (`led_to`). The token is the
 table's primary key, so a second post of the same form (a double click, three clicks, a
 resend from the back button) cannot insert it again: the database makes it wait until the
-first commits, then refuses it, and the view sends it to where the first post went. If the
-first post fails and rolls back, its token goes with it and the next post goes ahead.
+first commits, then refuses it, and the view sends it to where the first post went
+(`repeated`). If the first post fails and rolls back, its token goes with it and the next
+post goes ahead.
 
 A post without a token (a client that does not send the form's hidden fields) is acted on
 as before, without this protection.
@@ -15,6 +16,7 @@ as before, without this protection.
 import re
 from datetime import timedelta
 
+from flask import flash, redirect
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
@@ -63,3 +65,12 @@ def earlier_result(token, default):
     token = _token(token)
     post = db.session.get(FormPost, token) if token is not None else None
     return (post.result_path if post is not None else None) or default
+
+
+def repeated(token, user, default):
+    """None for the first post of a form: act on it. For a repeat, a redirect to where the
+    first post led (`default` if it did not say), saying it was saved once."""
+    if first_post(token, user):
+        return None
+    flash(ALREADY_DONE)
+    return redirect(earlier_result(token, default))

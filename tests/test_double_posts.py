@@ -15,7 +15,11 @@ from audit_app.models import (
     Escalation,
     Event,
     Moderation,
+    ModerationRound,
+    Programme,
     ProgrammeDraw,
+    Service,
+    Team,
 )
 from tests import factories
 from tests.concurrency import WebClient, at_once
@@ -170,3 +174,35 @@ def test_two_returns_of_one_audit_at_once_return_it_once(live_app, audit):
                           for p, form in zip(people, forms, strict=True)])
     assert_one_outcome(responses)
     assert count(Event, Event.entity_type == "audit", Event.action == "returned") == 1
+
+
+def test_two_posts_of_a_new_programme_or_round_form_create_one(live_app, programme):
+    moderator = live_app.client("moderator")
+    path = "/programmes/new"
+    responses = post_together(moderator, path, {
+        **moderator.form(path), "name": "Q4 2026-27 whole case file audit",
+        "template_id": str(programme.template_id), "period_start": ["1", "1", "2027"],
+        "period_end": ["31", "3", "2027"], "due_on": ["15", "4", "2027"]}, times=2)
+    assert_one_outcome(responses)
+    assert count(Programme, Programme.name == "Q4 2026-27 whole case file audit") == 1
+    path = "/moderation/rounds/new"
+    responses = post_together(moderator, path, {
+        **moderator.form(path), "name": "Q4 2026-27 QA moderation",
+        "period_start": ["1", "1", "2027"], "period_end": ["31", "3", "2027"],
+        "kind": "qa_quarterly", "mode": "blind", "quota": "9", "method": "simple_random",
+        "moderator_ids": [str(live_app.users["moderator"].id)]}, times=2)
+    assert_one_outcome(responses)
+    assert count(ModerationRound) == 1
+
+
+def test_two_posts_of_a_new_team_form_create_one_and_say_why(live_app):
+    admin = live_app.client("admin")
+    path = "/admin/teams/new"
+    service = db.session.scalar(select(Service).where(Service.name == "Fostering"))
+    responses = post_together(admin, path, {
+        **admin.form(path), "name": "Nantwich CIN/CP", "service_id": str(service.id),
+        "manager_id": "", "active": "y"}, times=2)
+    assert sorted(r.status_code for r in responses) == [200, 302]
+    [refused] = [r for r in responses if r.status_code == 200]
+    assert "A team called Nantwich CIN/CP already exists" in refused.text
+    assert count(Team, Team.name == "Nantwich CIN/CP") == 1

@@ -319,9 +319,8 @@ def recommendations(audit_id):
     if form.validate_on_submit():
         here = url_for("audits.recommendations", audit_id=audit_id)
         token = form.form_token.data
-        if not once.first_post(token, current_user):
-            flash(once.ALREADY_DONE)
-            return redirect(once.earlier_result(token, here))
+        if (repeat := once.repeated(token, current_user, here)) is not None:
+            return repeat
         try:
             workflow.add_recommendation(audit, current_user, **_recommendation_values(form))
         except workflow.WorkflowError as error:
@@ -476,10 +475,10 @@ def escalate(audit_id):
     form = EscalationForm()
     if form.validate_on_submit():
         token = form.form_token.data
-        if not once.first_post(token, current_user):
-            flash(once.ALREADY_DONE)
-            return redirect(once.earlier_result(
-                token, url_for("audits.view_audit", audit_id=audit_id)))
+        repeat = once.repeated(token, current_user, url_for("audits.view_audit",
+                                                            audit_id=audit_id))
+        if repeat is not None:
+            return repeat
         escalation = escalations.raise_escalation(audit, current_user, form.concern.data)
         once.led_to(token, url_for("audits.view_escalation", escalation_id=escalation.id))
         db.session.commit()
@@ -526,9 +525,8 @@ def respond(audit_id):
     if form.validate_on_submit():
         here = url_for("audits.view_audit", audit_id=audit_id)
         token = form.form_token.data
-        if not once.first_post(token, current_user):
-            flash(once.ALREADY_DONE)
-            return redirect(once.earlier_result(token, here))
+        if (repeat := once.repeated(token, current_user, here)) is not None:
+            return repeat
         response = AuditResponse(audit_id=audit_id, author_id=current_user.id,
                                  body=form.body.data.strip())
         db.session.add(response)

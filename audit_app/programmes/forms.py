@@ -62,6 +62,7 @@ class ProgrammeForm(FlaskForm):
                     "Changing it applies to cases allocated from then on.",
     )
     version = VersionField()
+    form_token = FormTokenField()
     submit = SubmitField("Save programme", widget=GovSubmitInput())
 
     def __init__(self, templates, *args, **kwargs):

@@ -61,15 +61,21 @@ def new_programme():
     templates = services.templates_with_published_version()
     form = ProgrammeForm(templates)
     if form.validate_on_submit():
+        token = form.form_token.data
+        repeat = once.repeated(token, current_user, url_for("programmes.list_programmes"))
+        if repeat is not None:
+            return repeat
         try:
             programme = services.create_programme(actor=current_user, **_programme_values(form))
         except ProgrammeError as error:
             db.session.rollback()
             _show_errors(form, error)
         else:
+            here = url_for("programmes.programme", programme_id=programme.id)
+            once.led_to(token, here)
             db.session.commit()
             flash(f"Programme {programme.name} created.")
-            return redirect(url_for("programmes.programme", programme_id=programme.id))
+            return redirect(here)
     return render_template(
         "programmes/programme_form.html", form=form, programme=None, templates=templates
     )
@@ -223,11 +229,10 @@ def draw(programme_id):
     form = DrawForm(_teams(), services.auditors())
     if form.validate_on_submit():
         seed = form.seed.data if form.seed.data is not None else sampling.fresh_seed()
+        here = url_for("programmes.programme", programme_id=programme_id, _anchor="draws")
         token = form.form_token.data
-        if not once.first_post(token, current_user):
-            flash(once.ALREADY_DONE)
-            return redirect(once.earlier_result(token, url_for(
-                "programmes.programme", programme_id=programme_id, _anchor="draws")))
+        if (repeat := once.repeated(token, current_user, here)) is not None:
+            return repeat
         try:
             outcome = services.draw_cases(
                 programme, flt=_draw_filter(form), requested=form.requested.data, seed=seed,
@@ -240,7 +245,6 @@ def draw(programme_id):
             # Keep the seed, so correcting the form and drawing again draws the same cases.
             form.seed.raw_data = [str(seed)]
         else:
-            here = url_for("programmes.programme", programme_id=programme_id, _anchor="draws")
             once.led_to(token, here)
             db.session.commit()
             flash(_drawn_message(outcome))
