@@ -69,8 +69,10 @@ def adopt_latest_version(audit, user):
     version: a form rendered before the move conflicts (the row version moved on).
     Returns whether it moved; the caller commits.
     """
+    if audit.status != ALLOCATED:
+        return False
     latest = audit.programme.template.latest_published
-    if audit.status != ALLOCATED or latest is None or latest.id == audit.template_version_id:
+    if latest is None or latest.id == audit.template_version_id:
         return False
     old = audit.template_version
     if not bump(audit, Audit.status == ALLOCATED, Audit.template_version_id == old.id):
