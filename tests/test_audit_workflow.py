@@ -224,3 +224,13 @@ def test_opening_an_unstarted_audit_moves_it_to_the_newest_published_version(aud
     db.session.commit()
     assert not workflow.adopt_latest_version(audit, users["auditor"])
     assert audit.template_version_id == newer.id
+
+
+def test_answers_to_another_template_versions_questions_are_refused(audit, users):
+    from audit_app.audit_templates.services import new_draft
+
+    other = new_draft(audit.programme.template).questions[0]
+    with pytest.raises(workflow.WorkflowError, match="not from this audit's template version"):
+        workflow.save_answers(audit, {other: ("Good", "")}, users["auditor"], 1)
+    db.session.rollback()
+    assert audit.answers == [] and audit.status == "allocated"

@@ -104,6 +104,9 @@ def save_answers(audit, values, user, submitted_version):
     or None when blank. Grade changes are logged one event per question.
     """
     _claim_draft(audit, submitted_version)
+    if any(question.section.version_id != audit.template_version_id for question in values):
+        # Questions of another template version: answers nothing on this audit would show.
+        raise WorkflowError("These questions are not from this audit's template version.")
     start(audit, user)
     version = audit.template_version
     existing = answers_by_question(audit)
