@@ -8,7 +8,7 @@ from flask import Flask, render_template
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from audit_app.extensions import csrf, db, login_manager, migrate
+from audit_app.extensions import csrf, db, login_manager, migrate, wait_for_sqlite_writers
 from audit_app.kept_secrets import kept_secret
 from config import config_for
 
@@ -55,6 +55,8 @@ def create_app(config_name=None, overrides=None):
     WTFormsHelpers(app)
 
     db.init_app(app)
+    with app.app_context():
+        wait_for_sqlite_writers(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -9,9 +9,9 @@ from sqlalchemy.exc import IntegrityError
 
 from audit_app.admin import services as admin
 from audit_app.extensions import db
-from audit_app.forms import EditConflict
 from audit_app.models import Event, Moderation, ModerationRound, ModerationSample
 from audit_app.moderation import rounds
+from audit_app.versioning import EditConflict
 from tests import factories
 from tests.conftest import TEST_PASSWORD
 

@@ -15,6 +15,8 @@ AUDIT_STATUSES = {
     SUBMITTED: "Submitted",
     RETURNED: "Returned",
 }
+# The auditor may still change the audit.
+EDITABLE = (ALLOCATED, IN_PROGRESS, RETURNED)
 
 
 class Audit(db.Model):
@@ -65,7 +67,7 @@ class Audit(db.Model):
 
     @property
     def is_editable(self):
-        return self.status in (ALLOCATED, IN_PROGRESS, RETURNED)
+        return self.status in EDITABLE
 
     @validates("submitted_at")
     def _set_audited_on(self, _key, submitted_at):

@@ -21,7 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from audit_app.forms import GovDateField, GovIntegerField, VersionField, choices
+from audit_app.forms import FormTokenField, GovDateField, GovIntegerField, VersionField, choices
 from audit_app.models.moderation import MODES, ROUND_KINDS, SAMPLING_METHODS
 from audit_app.moderation.sampling import MAX_SEED
 
@@ -94,6 +94,7 @@ class RoundForm(FlaskForm):
         description="Leave all unticked to sample every auditor.", validators=[Optional()])
     include_moderated = BooleanField(
         "Include audits already sampled in another round", widget=GovCheckboxInput())
+    form_token = FormTokenField()
     submit = SubmitField("Create round", widget=GovSubmitInput())
 
     def __init__(self, moderators, templates, teams, auditors, *args, **kwargs):

@@ -5,10 +5,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from audit_app import blind_moderation
+from audit_app import blind_moderation, once
 from audit_app.authz import roles_required
 from audit_app.extensions import db
-from audit_app.forms import EditConflict
 from audit_app.models import (
     Audit,
     AuditTemplate,
@@ -28,6 +27,7 @@ from audit_app.moderation.round_forms import (
     RedrawForm,
     RoundForm,
 )
+from audit_app.versioning import EditConflict
 
 VIEW_ROLES = ("moderator", "admin", "leader")
 CHANGE_ROLES = ("moderator", "admin")
@@ -87,6 +87,10 @@ def _round_form():
 def new_round():
     form = _round_form()
     if form.validate_on_submit():
+        token = form.form_token.data
+        repeat = once.repeated(token, current_user, url_for("moderation.list_rounds"))
+        if repeat is not None:
+            return repeat
         moderators = db.session.scalars(
             select(User).where(User.id.in_([int(i) for i in form.moderator_ids.data]))).all()
         try:
@@ -102,10 +106,12 @@ def new_round():
             db.session.rollback()
             form[error.field or "name"].errors.append(str(error))
         else:
+            here = url_for("moderation.view_round", round_id=round_.id)
+            once.led_to(token, here)
             db.session.commit()
             flash(f"Round {round_.name} created. Draw its sample when the period's audits "
                   "are in.")
-            return redirect(url_for("moderation.view_round", round_id=round_.id))
+            return redirect(here)
     return render_template(
         "moderation/round_form.html", form=form, page_errors=_errors(form),
         mode_hints=MODE_HINTS,

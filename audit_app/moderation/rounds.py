@@ -7,12 +7,11 @@ callers commit (or roll back on an error).
 import secrets
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, exists, func, select, update
+from sqlalchemy import case, exists, func, select
 
 from audit_app import blind_moderation
 from audit_app.eventlog import record, snapshot
 from audit_app.extensions import db
-from audit_app.forms import EditConflict
 from audit_app.models import (
     Audit,
     AuditTemplate,
@@ -31,6 +30,7 @@ from audit_app.moderation import sampling
 from audit_app.moderation.rules import may_moderate
 from audit_app.programmes.sampling import NUMPY_VERSION
 from audit_app.timeutil import utcnow
+from audit_app.versioning import claim
 
 ROUND_FIELDS = ("name", "period_start", "period_end", "kind", "mode", "quota", "method",
                 "filters", "include_moderated")
@@ -150,18 +150,9 @@ def frame_for(round_):
 
 
 def _claim(round_, version):
-    """Bump the round's version only if nobody has changed it since `version` (the version
-    the user's page showed, or the one loaded): two draws of one round cannot both win."""
-    expected = round_.row_version if version is None else int(version)
-    result = db.session.execute(
-        update(ModerationRound)
-        .where(ModerationRound.id == round_.id, ModerationRound.row_version == expected)
-        .values(row_version=expected + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise EditConflict()
-    round_.row_version = expected + 1
+    """Claim the round at `version` (the version the user's page showed, or the one loaded):
+    two draws of one round cannot both win."""
+    claim(round_, round_.row_version if version is None else version)
 
 
 def _assign(samples, moderators, by_id):

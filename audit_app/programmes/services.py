@@ -31,6 +31,7 @@ from audit_app.settings import get_setting
 from audit_app.team_managers import managed_team_ids, manages
 from audit_app.templating import format_date
 from audit_app.timeutil import utcnow
+from audit_app.versioning import bump
 
 # The quality-assurance team runs programmes; leaders and practice leads may read them.
 MANAGE_ROLES = ("admin", "moderator")
@@ -171,11 +172,11 @@ def conflict_message(auditor, case):
 
 
 def _lock(programme):
-    """Serialise allocations to one programme (PostgreSQL; SQLite serialises writes anyway),
-    so the "already in this programme" check cannot race."""
-    db.session.execute(
-        select(Programme.id).where(Programme.id == programme.id).with_for_update()
-    )
+    """Allocations to one programme take turns: this bumps its row version (one UPDATE,
+    which holds the row, and on SQLite the database, until the transaction ends), so the
+    "already in this programme" checks and draws that follow see every earlier allocation,
+    and an edit of the programme rendered before this allocation conflicts."""
+    bump(programme)
 
 
 def find_case(reference):
