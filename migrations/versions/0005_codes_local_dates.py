@@ -1,6 +1,6 @@
 """UK days of submission; NumPy version beside each seed; comparison dropped; reason codes
 
-Revision ID: 0005_rules
+Revision ID: 0005
 Revises: 0004
 
 - audits.audited_on and moderations.submitted_on: the UK (Europe/London) day each was
@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_rules"
+revision = "0005"
 down_revision = "0004"
 branch_labels = None
 depends_on = None

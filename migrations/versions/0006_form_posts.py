@@ -1,7 +1,7 @@
 """form posts (one creation per form, however often it is posted); settings row versions
 
-Revision ID: 0005_integrity
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-01 21:30:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0005_integrity'
-down_revision = '0004'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
