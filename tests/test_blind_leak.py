@@ -113,7 +113,7 @@ def test_no_other_page_or_export_about_the_audit_shows_its_grades(
                         moderators=[other], quota=1)
     finished = make_moderated(audit, other, overall=(OUTSTANDING, "Good"), round_=earlier,
                               submitted_at=datetime(2026, 8, 20, 10))
-    finished.sample.reason = "Targeted: judged Outstanding"
+    finished.sample.reason = "targeted_top"
     earlier.drawn_at = datetime(2026, 8, 10, 9)
     # And an open sample of the same audit given to the blind moderator.
     stray = ModerationRound(name="Stray open", period_start=earlier.period_start,
@@ -121,7 +121,7 @@ def test_no_other_page_or_export_about_the_audit_shows_its_grades(
                             method="simple_random", filters={})
     stray.moderators = [users["moderator"]]
     stray_sample = ModerationSample(round=stray, audit_id=audit.id, position=1,
-                                    reason="Random", moderator_id=users["moderator"].id)
+                                    reason="random", moderator_id=users["moderator"].id)
     db.session.add_all([stray, stray_sample])
     db.session.commit()
 
