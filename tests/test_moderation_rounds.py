@@ -519,7 +519,7 @@ def test_the_database_refuses_a_reason_that_is_not_a_code(users, org):
     audit = org.audit()
     round_ = new_round(users)
     db.session.add(ModerationSample(round_id=round_.id, audit_id=audit.id, position=1,
-                                    reason="random"))
+                                    reason="Random"))
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
