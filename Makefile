@@ -3,8 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
-# Test processes (pytest-xdist): one per CPU; TEST_WORKERS=0 runs in this process only.
-TEST_WORKERS ?= auto
+# Test processes (pytest-xdist): one per logical CPU; TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= logical
 DEV_ENV := AUDIT_APP_ENV=development
 
 .PHONY: run test lint assets clean
