@@ -53,7 +53,9 @@ class Config:
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    # Without SECRET_KEY, `make run` makes a random key on the first run and keeps it here,
+    # so nobody can forge a session with a key published in the code.
+    SECRET_KEY_FILE = BASE_DIR / "instance" / "secret-key.txt"
 
 
 class TestingConfig(Config):

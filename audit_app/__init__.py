@@ -1,13 +1,15 @@
 """Case-file audit and moderation tool: the application factory."""
 
 import logging
+import secrets
 from pathlib import Path
 
 from flask import Flask, render_template
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from audit_app.extensions import csrf, db, login_manager, migrate
+from audit_app.extensions import csrf, db, login_manager, migrate, wait_for_sqlite_writers
+from audit_app.kept_secrets import kept_secret
 from config import config_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +26,9 @@ def create_app(config_name=None, overrides=None):
     app.config.from_object(config)
     if overrides:
         app.config.update(overrides)
+    if not app.config.get("SECRET_KEY") and app.config.get("SECRET_KEY_FILE"):
+        app.config["SECRET_KEY"] = kept_secret(app.config["SECRET_KEY_FILE"],
+                                               lambda: secrets.token_hex(32))
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError(
             "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random "
@@ -50,6 +55,8 @@ def create_app(config_name=None, overrides=None):
     WTFormsHelpers(app)
 
     db.init_app(app)
+    with app.app_context():
+        wait_for_sqlite_writers(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from audit_app.admin import services as admin
 from audit_app.audit_templates.services import load_builtin_templates
 from audit_app.extensions import db
+from audit_app.kept_secrets import kept_secret
 from audit_app.models import Team, User
 
 SERVICES = {
@@ -33,13 +34,7 @@ def demo_password(configured, saved_file):
     """DEMO_PASSWORD when set; else the one generated on the first run, kept in instance/."""
     if configured:
         return configured
-    if saved_file.exists():
-        return saved_file.read_text().strip()
-    password = secrets.token_urlsafe(12)
-    saved_file.parent.mkdir(parents=True, exist_ok=True)
-    saved_file.touch(mode=0o600)
-    saved_file.write_text(password + "\n")
-    return password
+    return kept_secret(saved_file, lambda: secrets.token_urlsafe(12))
 
 
 def demo_emails():

@@ -22,6 +22,8 @@ from audit_app.models import (
     User,
 )
 from audit_app.moderation import moderate
+from audit_app.moderation.sampling import RANDOM
+from audit_app.team_managers import manages
 
 # (team, cohorts) for the demo register; references look like the case-record system's.
 TEAM_COHORTS = {
@@ -101,7 +103,7 @@ def seed_activity(template, users, seed=2026, case_count=60, audit_count=14,
         audit = Audit(programme_id=programme.id, case_id=case.id, auditor_id=auditor.id,
                       template_version_id=version.id, due_on=programme.due_on,
                       allocated_by_id=users["moderator"].id,
-                      conflict_of_interest=case.team.manager_id == auditor.id)
+                      conflict_of_interest=manages(auditor, case.team_id))
         db.session.add(audit)
         db.session.flush()
         if number < audit_count - 3:
@@ -128,7 +130,7 @@ def _moderation_round(submitted, users, name):
     db.session.add(round_)
     for position, audit in enumerate(submitted[:6], start=1):
         sample = ModerationSample(round=round_, audit=audit, position=position,
-                                  reason="Random", moderator_id=moderator.id)
+                                  reason=RANDOM, moderator_id=moderator.id)
         db.session.add(sample)
         db.session.flush()
         if position <= 4:

@@ -4,7 +4,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints so Alembic migrations are identical on SQLite and PostgreSQL.
@@ -25,3 +25,20 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
+
+
+# How long a SQLite writer waits for another to commit before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def wait_for_sqlite_writers(engine):
+    """SQLite has one writer at a time: make a second wait for the first to commit (up to
+    30 seconds) rather than fail with "database is locked". A transaction begins at its
+    first write (pysqlite's default), so a waiting writer holds no lock the first needs;
+    which of two edits wins is then decided by the row-version UPDATE (versioning.py)."""
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _set_busy_timeout)
+
+
+def _set_busy_timeout(dbapi_connection, _connection_record):
+    dbapi_connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")

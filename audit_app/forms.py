@@ -1,5 +1,6 @@
 """Form pieces shared by every area."""
 
+import secrets
 from datetime import date
 
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
@@ -7,6 +8,10 @@ from wtforms import DateField, HiddenField, IntegerField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, StopValidation
 from wtforms.widgets import HiddenInput
+
+# The row-version check is in audit_app/versioning.py; these names stay importable from here.
+from audit_app.versioning import EditConflict
+from audit_app.versioning import claim as check_version
 
 
 class VersionField(IntegerField):
@@ -101,18 +106,17 @@ def choices(pairs, blank=None):
     return result
 
 
-class EditConflict(Exception):
-    """Someone else saved this record since the form was opened."""
+class FormTokenField(HiddenField):
+    """A random token made when a creating form is rendered: posting the form twice creates
+    one record (audit_app/once.py)."""
 
-
-def check_version(record, submitted):
-    if submitted is None or int(submitted) != record.row_version:
-        raise EditConflict()
-    record.row_version += 1
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label, default=lambda: secrets.token_urlsafe(24), **kwargs)
 
 
 __all__ = [
     "EditConflict",
+    "FormTokenField",
     "GovDateField",
     "GovIntegerField",
     "HiddenField",

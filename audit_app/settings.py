@@ -1,10 +1,12 @@
 """Admin settings stored in the database, with defaults from the configuration."""
 
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
 from audit_app.eventlog import record
 from audit_app.extensions import db
 from audit_app.models import Setting
+from audit_app.versioning import EditConflict, claim
 
 # key: (config name for the default, allowed values, description)
 SETTINGS = {
@@ -23,15 +25,30 @@ def get_setting(key):
     return current_app.config[SETTINGS[key][0]]
 
 
-def set_setting(key, value, actor=None):
+def setting_version(key):
+    """The row version a settings form starts from: 0 while the default applies."""
+    row = db.session.get(Setting, key)
+    return row.row_version if row is not None else 0
+
+
+def set_setting(key, value, seen, actor=None):
+    """Store a setting. `seen` is the version the admin's form showed (setting_version):
+    anyone else's change since is an EditConflict."""
     allowed = SETTINGS[key][1]
     if value not in allowed:
         raise ValueError(f"{key} must be one of: {', '.join(allowed)}")
     before = get_setting(key)
     row = db.session.get(Setting, key)
     if row is None:
+        if seen is None or str(seen) != "0":
+            raise EditConflict()
         db.session.add(Setting(key=key, value=value))
+        try:
+            db.session.flush()  # two first saves at once: the key is taken, so one conflicts
+        except IntegrityError:
+            raise EditConflict() from None
     else:
+        claim(row, seen)
         row.value = value
     if before != value:
         record("setting", None, "updated", {key: before}, {key: value}, actor=actor)

@@ -1,12 +1,16 @@
-"""Values every template can use: service names, navigation by role, date formats."""
+"""Values every template can use: service names, navigation by role, date formats.
 
-from datetime import date
+Dates and times are shown in UK time (audit_app/timeutil.py); they are stored in UTC.
+"""
+
+from datetime import date, datetime
 
 from flask import current_app, request, url_for
 from flask_login import current_user
 
 from audit_app.models import ROLES
 from audit_app.models.templates import YES_NO_ANSWERS
+from audit_app.timeutil import local
 
 # (label, endpoint, roles that see it); an empty roles tuple means every signed-in user.
 NAVIGATION = [
@@ -40,11 +44,15 @@ def navigation():
 
 
 def format_date(value):
+    """A date, or the UK day of a stored (UTC) timestamp: "1 July 2022"."""
+    if isinstance(value, datetime):
+        value = local(value)
     return value.strftime("%-d %B %Y") if value else ""
 
 
 def format_datetime(value):
-    return value.strftime("%-d %B %Y at %H:%M") if value else ""
+    """A stored (UTC) timestamp in UK time: "1 July 2022 at 00:30"."""
+    return local(value).strftime("%-d %B %Y at %H:%M") if value else ""
 
 
 def conflict_value(value):

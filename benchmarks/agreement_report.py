@@ -44,7 +44,6 @@ from audit_app.models import (  # noqa: E402
     User,
 )
 from audit_app.models.templates import OFSTED_SCALE  # noqa: E402
-from audit_app.moderation.rules import compare_ranks  # noqa: E402
 from benchmarks.databases import each_database  # noqa: E402
 
 PASSWORD = secrets.token_urlsafe(16)
@@ -103,7 +102,7 @@ def build(n):
                       template_version_id=version.id, status="submitted",
                       due_on=date(2024, 3, 31), submitted_at=submitted - timedelta(days=5))
         sample = ModerationSample(round_id=rounds[quarter].id, audit=audit, position=i + 1,
-                                  reason="Random", moderator_id=moderator.id)
+                                  reason="random", moderator_id=moderator.id)
         moderation = Moderation(sample=sample, audit=audit, moderator_id=moderator.id,
                                 mode="blind", status="submitted", feedback="Feedback.",
                                 submitted_at=submitted)
@@ -118,7 +117,6 @@ def build(n):
                                     moderator_rank=moderated)
             if given != moderated and rng.random() < 0.3:
                 grade.agreed_grade, grade.agreed_rank = OFSTED_SCALE[given], given
-            grade.comparison = compare_ranks(grade.auditor_rank, grade.final_rank)
             if item == "overall":
                 audit.overall_grade, audit.overall_rank = grade.auditor_grade, given
                 if grade.comparison != "agree" and rng.random() < 0.2:

@@ -40,6 +40,7 @@ def pages():
         ("auditor", f"/audits/{draft.id}"),
         ("auditor", f"/audits/{draft.id}/sections/1"),
         ("auditor", f"/audits/{draft.id}/check"),
+        ("auditor", "/moderation/feedback"),
         ("manager", "/"),
         ("moderator", "/"),
         ("moderator", f"/audits/{audit.id}"),

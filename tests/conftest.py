@@ -243,3 +243,7 @@ def login(client, users):
         return user
 
     return sign_in
+
+
+# Real concurrent requests against a live server (see tests/concurrency.py).
+from tests.concurrency import live_app  # noqa: E402,F401

@@ -18,7 +18,7 @@ from audit_app.models import (
     Programme,
     User,
 )
-from audit_app.moderation.rules import compare_ranks, compared_items
+from audit_app.moderation.rules import compared_items
 from tests import factories
 
 _serial = count(1)
@@ -79,14 +79,13 @@ def make_moderated(audit, moderator, overall=(GOOD, GOOD), domains=None, agreed=
     overall and each domains[item] are (auditor's grade, moderator's grade); items not in
     `domains` get no grades. agreed/ruled map item -> the grade agreed in discussion / ruled
     on challenge; challenges maps item -> outcome ("upheld", "rejected" or None = pending).
-    The comparison is the auditor's grade against the final grade, as the workflow sets it.
     """
     version = audit.template_version
     round_ = round_ or make_round(name=f"Round {next(_serial)}")
     position = 1 + db.session.scalar(
         db.select(db.func.count(ModerationSample.id))
         .where(ModerationSample.round_id == round_.id))
-    sample = ModerationSample(round_id=round_.id, audit_id=audit.id, reason="Random",
+    sample = ModerationSample(round_id=round_.id, audit_id=audit.id, reason="random",
                               position=position, moderator_id=moderator.id)
     db.session.add(sample)
     db.session.flush()
@@ -107,7 +106,6 @@ def make_moderated(audit, moderator, overall=(GOOD, GOOD), domains=None, agreed=
             if item in chosen:
                 setattr(grade, f"{field}_grade", chosen[item])
                 setattr(grade, f"{field}_rank", _rank(version, chosen[item]))
-        grade.comparison = compare_ranks(grade.auditor_rank, grade.final_rank)
         moderation.grades.append(grade)
     db.session.flush()
     for item, outcome in (challenges or {}).items():

@@ -145,9 +145,10 @@ def test_filters(people, template, users):
         "auditor": moderate(**{**base, "auditor": other_auditor}),
         "moderator": moderate(**{**base, "moderator": people["second_moderator"]}),
         "round": moderate(**{**base, "round_": round_b}),
-        "before": moderate(**base, submitted_at=datetime(2022, 6, 30, 23, 59)),
-        "after": moderate(**base, submitted_at=datetime(2022, 10, 1, 0, 0)),
-        "last_day": moderate(**base, submitted_at=datetime(2022, 9, 30, 23, 59)),
+        # Stored in UTC, counted by the UK day (summer time: UTC+1).
+        "before": moderate(**base, submitted_at=datetime(2022, 6, 30, 22, 59)),
+        "after": moderate(**base, submitted_at=datetime(2022, 9, 30, 23, 0)),
+        "last_day": moderate(**base, submitted_at=datetime(2022, 9, 30, 22, 59)),
         "in_progress": moderate(**base, status="in_progress"),
     }
     db.session.commit()

@@ -9,7 +9,7 @@ from sqlalchemy import event
 
 from audit_app.extensions import db
 from audit_app.measures.periods import Quarter, financial_year_start
-from audit_app.timeutil import utcnow
+from audit_app.timeutil import today
 from tests import factories
 from tests.moderation_factories import (
     GOOD,
@@ -50,10 +50,10 @@ def test_page_journey(client, login, data):
     assert "/reports/agreement" in home.text  # in the navigation
     first = client.get("/reports/agreement")
     assert first.status_code == 200
-    this_year = financial_year_start(utcnow().date())
+    this_year = financial_year_start(today())
     assert first.soup.select_one("#period_from option[selected]")["value"] == this_year.code
     assert first.soup.select_one("#period_to option[selected]")["value"] == (
-        Quarter.containing(utcnow().date()).code)
+        Quarter.containing(today()).code)
     assert "Q2 2022-23 (July to September 2022)" in first.text  # offered though in the past
 
     page = client.get(f"/reports/agreement?{Q2}")

@@ -218,7 +218,8 @@ def test_only_the_allocated_auditor_can_edit(client, login, audit):
 def test_managers_read_their_teams_audits_only(client, login, audit, users):
     other = factories.make_audit(audit.programme, factories.make_case(
         reference="LCS-9", team_name="Care Leavers"), users["auditor"])
-    db.session.commit()
+    _submit_directly(audit, users)
+    _submit_directly(other, users)
     login("manager")
     assert client.get(f"/audits/{audit.id}").status_code == 200
     assert client.get(f"/audits/{other.id}").status_code == 403

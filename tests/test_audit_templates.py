@@ -4,7 +4,6 @@ import pytest
 
 from audit_app.audit_templates import services
 from audit_app.extensions import db
-from audit_app.forms import EditConflict
 from audit_app.models import (
     Audit,
     AuditTemplate,
@@ -14,6 +13,7 @@ from audit_app.models import (
     TemplateVersion,
 )
 from audit_app.models.templates import OFSTED_SCALE
+from audit_app.versioning import EditConflict
 from tests import factories
 from tests.pages import csrf_token_from
 
@@ -166,6 +166,7 @@ def test_question_keys_are_unique_in_a_version_and_valid(app, users):
 
 def test_only_graded_questions_can_require_evidence_and_every_problem_is_reported(app, users):
     version = build(new_template().versions[0], [("Section", [])])
+    db.session.commit()
     row_version = version.row_version
     with pytest.raises(services.FieldError) as error:
         services.add_question(
@@ -175,7 +176,8 @@ def test_only_graded_questions_can_require_evidence_and_every_problem_is_reporte
         )
     assert [field for field, _ in error.value.problems] == ["text", "domain",
                                                             "evidence_required"]
-    assert version.row_version == row_version  # a refused change is no change
+    db.session.rollback()  # as the page does: a refused change is no change
+    assert version.row_version == row_version and version.questions == []
 
 
 # Publishing and immutability ------------------------------------------------------------
@@ -304,22 +306,18 @@ def test_a_stale_row_version_is_a_conflict_and_changes_nothing(app, users):
     assert draft.sections[0].title == "First admin"
 
 
-def test_a_change_that_races_another_admins_loses_as_a_whole(app, users, monkeypatch):
+def test_a_change_loses_as_a_whole_to_another_admins_saved_since_the_page_opened(app, users):
     template = published_template()
     draft = services.new_draft(template)
     db.session.commit()
     section = draft.sections[0]
-    real = services._section_values
-
-    def another_admin_commits_meanwhile(values):
-        # After this change passed its check: the draft's row version moves on in the database.
-        db.session.execute(db.text("UPDATE template_versions SET row_version = row_version + 1 "
-                                   "WHERE id = :id"), {"id": draft.id})
-        return real(values)
-
-    monkeypatch.setattr(services, "_section_values", another_admin_commits_meanwhile)
+    opened = draft.row_version
+    # Another admin's change commits after this admin's page was rendered.
+    db.session.execute(db.text("UPDATE template_versions SET row_version = row_version + 1 "
+                               "WHERE id = :id"), {"id": draft.id})
+    db.session.commit()
     with pytest.raises(EditConflict):
-        services.edit_section(section, {"title": "Mine"}, seen=draft.row_version)
+        services.edit_section(section, {"title": "Mine"}, seen=opened)
     db.session.rollback()
     assert db.session.get(TemplateSection, section.id).title == "Assessment"
 

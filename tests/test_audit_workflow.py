@@ -7,6 +7,7 @@ import pytest
 from audit_app.audits import workflow
 from audit_app.extensions import db
 from audit_app.models import Event, Notification
+from audit_app.versioning import EditConflict
 from tests import factories
 
 
@@ -58,7 +59,7 @@ def test_a_stale_version_is_a_conflict_and_changes_nothing(audit, users):
     q = questions(audit)
     workflow.save_answers(audit, {q["assessment"]: ("Good", "")}, users["auditor"], 1)
     db.session.commit()
-    with pytest.raises(workflow.VersionConflict):
+    with pytest.raises(EditConflict):
         workflow.save_answers(audit, {q["assessment"]: ("Inadequate", "x")}, users["auditor"], 1)
     db.session.rollback()
     assert [a.value for a in audit.answers] == ["Good"]
@@ -147,8 +148,9 @@ def test_return_needs_a_reason_and_reopens_the_audit(audit, users):
     complete(audit, users["auditor"])
     workflow.submit(audit, users["auditor"], audit.row_version)
     with pytest.raises(workflow.WorkflowError, match="reason"):
-        workflow.return_to_auditor(audit, users["moderator"], "  ")
-    workflow.return_to_auditor(audit, users["moderator"], "Evidence for 1.1 is thin.")
+        workflow.return_to_auditor(audit, users["moderator"], "  ", audit.row_version)
+    workflow.return_to_auditor(audit, users["moderator"], "Evidence for 1.1 is thin.",
+                               audit.row_version)
     db.session.commit()
     assert audit.status == "returned" and audit.is_editable
     [returned] = events("returned")
@@ -161,12 +163,12 @@ def test_return_needs_a_reason_and_reopens_the_audit(audit, users):
     workflow.submit(audit, users["auditor"], audit.row_version)
     assert audit.status == "submitted"
     with pytest.raises(workflow.WorkflowError):
-        workflow.return_to_auditor(audit, users["moderator"], "")
+        workflow.return_to_auditor(audit, users["moderator"], "", audit.row_version)
 
 
 def test_returning_a_draft_is_refused(audit, users):
     with pytest.raises(workflow.WorkflowError, match="Only a submitted audit"):
-        workflow.return_to_auditor(audit, users["moderator"], "Why")
+        workflow.return_to_auditor(audit, users["moderator"], "Why", audit.row_version)
 
 
 def test_audits_keep_the_version_they_were_started_on(audit, users):
@@ -182,7 +184,26 @@ def test_audits_keep_the_version_they_were_started_on(audit, users):
     assert audit.template_version.number == 1
 
 
-def test_an_allocated_audit_starts_on_the_newest_published_version(audit, users):
+def test_saving_never_moves_an_audit_to_another_template_version(audit, users):
+    """The form was rendered on the audit's version: its answers belong to that version."""
+    from audit_app.models import TemplateVersion
+    from audit_app.models.templates import PUBLISHED
+
+    first = audit.template_version_id
+    template = audit.programme.template
+    db.session.add(TemplateVersion(template=template, number=2, status=PUBLISHED))
+    db.session.commit()
+    q = questions(audit)
+    workflow.save_answers(audit, {q["assessment"]: ("Good", "")}, users["auditor"], 1)
+    workflow.save_summary(audit, users["auditor"], 2, None, "Started", "")
+    db.session.commit()
+    assert audit.template_version_id == first
+    assert [a.question.key for a in audit.answers] == ["assessment"]
+    assert "Answer question 1.1" not in " ".join(
+        p.message for p in workflow.submission_problems(audit))
+
+
+def test_opening_an_unstarted_audit_moves_it_to_the_newest_published_version(audit, users):
     from audit_app.models import TemplateVersion
     from audit_app.models.templates import PUBLISHED
 
@@ -190,5 +211,26 @@ def test_an_allocated_audit_starts_on_the_newest_published_version(audit, users)
     newer = TemplateVersion(template=template, number=2, status=PUBLISHED)
     db.session.add(newer)
     db.session.commit()
-    workflow.save_summary(audit, users["auditor"], 1, None, "Started", "")
+    assert workflow.adopt_latest_version(audit, users["auditor"])
+    db.session.commit()
     assert audit.template_version_id == newer.id
+    # Any form rendered before the move names version 1 of the row: it conflicts.
+    assert audit.row_version == 2
+    [moved] = events("template_version_changed")
+    assert (moved.before, moved.after) == ({"version": 1}, {"version": 2})
+    # Once started, an audit keeps its version.
+    workflow.save_summary(audit, users["auditor"], 2, None, "Started", "")
+    db.session.add(TemplateVersion(template=template, number=3, status=PUBLISHED))
+    db.session.commit()
+    assert not workflow.adopt_latest_version(audit, users["auditor"])
+    assert audit.template_version_id == newer.id
+
+
+def test_answers_to_another_template_versions_questions_are_refused(audit, users):
+    from audit_app.audit_templates.services import new_draft
+
+    other = new_draft(audit.programme.template).questions[0]
+    with pytest.raises(workflow.WorkflowError, match="not from this audit's template version"):
+        workflow.save_answers(audit, {other: ("Good", "")}, users["auditor"], 1)
+    db.session.rollback()
+    assert audit.answers == [] and audit.status == "allocated"

@@ -5,12 +5,13 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import event
 
+from audit_app import timeutil
 from audit_app.cases import services
 from audit_app.extensions import db
 from audit_app.models import Case, Event, Team
 from tests.factories import make_case, team
 
-TOMORROW = date.today() + timedelta(days=1)
+TOMORROW = timeutil.today() + timedelta(days=1)  # the UK's tomorrow
 
 
 def events(action, entity_type="case"):

@@ -24,7 +24,7 @@ def make_sample(users, mode="blind", grade="Good", moderator="moderator"):
                              period_end=date(2026, 12, 31), kind="qa_quarterly", mode=mode,
                              method="simple_random", filters={})
     round_.moderators = [users[moderator]]
-    sample = ModerationSample(round=round_, audit=audit, position=1, reason="Random",
+    sample = ModerationSample(round=round_, audit=audit, position=1, reason="random",
                               moderator_id=users[moderator].id)
     db.session.add_all([round_, sample])
     db.session.commit()
@@ -234,3 +234,43 @@ def test_two_saves_of_one_moderation_show_a_conflict_and_keep_the_typing(
         strip=True) == "Typed in another tab"
     db.session.refresh(overall)
     assert overall.moderator_grade == "Good"
+
+
+def test_feedback_page_statement_count_stays_flat_as_moderations_grow(client, login, users):
+    """/moderation/feedback loads each moderation's audit and case with the list, not one
+    by one: the same number of SQL statements for 2 moderations as for 22."""
+    from sqlalchemy import event
+
+    from tests.moderation_factories import make_template
+    from tests.moderation_factories import moderate as moderated
+
+    template = make_template()
+    db.session.commit()
+
+    def add(count):
+        for _ in range(count):
+            moderated(users["auditor"], users["moderator"], template)
+        db.session.commit()
+
+    def statements():
+        seen = []
+
+        def on_execute(*_args):
+            seen.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", on_execute)
+        try:
+            page = client.get("/moderation/feedback")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", on_execute)
+        assert page.status_code == 200
+        return len(seen), len(page.soup.select("tbody tr"))
+
+    login("auditor")
+    add(2)
+    few, rows = statements()
+    assert rows == 2
+    add(20)
+    many, rows = statements()
+    assert rows == 22
+    assert many == few

@@ -3,13 +3,15 @@ shares it between moderators, picks audits by hand; an admin redraws with a reas
 
 from datetime import date, datetime
 
+import numpy
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from audit_app.admin import services as admin
 from audit_app.extensions import db
-from audit_app.forms import EditConflict
 from audit_app.models import Event, Moderation, ModerationRound, ModerationSample
 from audit_app.moderation import rounds
+from audit_app.versioning import EditConflict
 from tests import factories
 from tests.conftest import TEST_PASSWORD
 
@@ -121,6 +123,7 @@ def test_qa_officer_creates_a_round_and_draws_a_stratified_sample(client, login,
                for row in page.soup.select(".govuk-summary-list__row")}
     assert summary["Frame size"] == "12 submitted audits in the period matched the filters"
     assert summary["Seed"] == "20260701"
+    assert summary["NumPy version"] == numpy.__version__
     assert summary["Method"] == "Stratified by team"
     assert summary["Moderated"] == "0 of 9"
     assert "the same method with the same seed on the same frame gives the same audits" in (
@@ -130,10 +133,9 @@ def test_qa_officer_creates_a_round_and_draws_a_stratified_sample(client, login,
             for tr in page.soup.select("tbody tr")]
     assert len(rows) == 9
     # 8, 3 and 1 of 12: shares 6, 2 and 1 of 9.
-    reasons = sorted(r[3] for r in rows)
-    assert reasons == ["Stratified: Care Leavers"] + ["Stratified: Crewe CIN/CP"] * 6 + [
-        "Stratified: Macclesfield CIN/CP"] * 2
-    assert all(r[1] == r[3].removeprefix("Stratified: ") for r in rows)
+    assert sorted(r[1] for r in rows) == ["Care Leavers"] + ["Crewe CIN/CP"] * 6 + [
+        "Macclesfield CIN/CP"] * 2
+    assert {r[3] for r in rows} == {"Stratified by team"}
     assert {r[4] for r in rows} == {"Morgan Moderator"}
     assert {r[5] for r in rows} == {"Not started"}
     link = page.soup.select_one("tbody a")
@@ -146,6 +148,8 @@ def test_qa_officer_creates_a_round_and_draws_a_stratified_sample(client, login,
     assert drawn.entity_type == "moderation_round" and drawn.entity_id == round_.id
     assert drawn.actor_id == users["moderator"].id
     assert drawn.after["seed"] == 20260701 and drawn.after["method"] == "stratified_team"
+    db.session.refresh(round_)
+    assert drawn.after["numpy_version"] == numpy.__version__ == round_.numpy_version
     assert drawn.after["frame_size"] == 12 and len(drawn.after["frame_audit_ids"]) == 12
     assert drawn.after["audit_ids"] == drawn_ids(round_)
 
@@ -161,7 +165,7 @@ def test_a_draw_is_repeated_by_its_seed_method_and_frame(client, login, users, o
     for auditor in [users["auditor"]] * 6 + [second] * 6:
         org.audit(auditor=auditor)
     db.session.commit()
-    first = new_round(users, method="stratified_auditor")
+    first = new_round(users, method="stratified_auditor", mode="open")
     rounds.draw(first, users["moderator"], seed=424242)
     db.session.commit()
     # A second round over the same frame (so it includes audits already sampled).
@@ -180,11 +184,12 @@ def test_audits_sampled_in_another_round_are_left_out_unless_asked(client, login
     for _ in range(4):
         org.audit()
     db.session.commit()
-    earlier = new_round(users, name="Independent auditor, July", kind="independent", quota=3)
+    earlier = new_round(users, name="Independent auditor, July", kind="independent", quota=3,
+                        mode="open")
     rounds.draw(earlier, users["moderator"], seed=1)
     db.session.commit()
 
-    later = new_round(users, name="QA officer, Q2")
+    later = new_round(users, name="QA officer, Q2", mode="open")
     frame = rounds.frame_for(later)
     assert (frame.size, frame.excluded) == (1, 3)
     login("moderator")
@@ -211,7 +216,7 @@ def test_a_moderator_is_never_given_their_own_audit(client, login, users, org):
     for _ in range(5):
         org.audit()
     db.session.commit()
-    shared = new_round(users, quota=10, moderators=[users["moderator"], both])
+    shared = new_round(users, quota=10, moderators=[users["moderator"], both], mode="open")
     samples, unassigned = rounds.draw(shared, users["moderator"], seed=99)
     db.session.commit()
     assert unassigned == []
@@ -317,7 +322,7 @@ def test_a_draw_from_a_stale_page_is_a_conflict(users, org):
 
 
 def test_nothing_to_draw_says_so_and_leaves_the_round_undrawn(client, login, users, org):
-    org.audit(submitted=datetime(2026, 6, 30, 23, 59))  # the quarter before
+    org.audit(submitted=datetime(2026, 6, 30, 22, 59))  # 23:59 UK time: the quarter before
     db.session.commit()
     round_ = new_round(users)
     login("moderator")
@@ -335,10 +340,11 @@ def test_the_frame_is_the_period_inclusive_and_the_filters(users, org):
     other_template = factories.make_template(slug="thematic", name="PLO thematic audit",
                                              purpose="thematic")
     thematic = factories.make_programme(other_template, name="PLO")
-    first_moment = org.audit(submitted=datetime(2026, 7, 1, 0, 0))
-    last_moment = org.audit(submitted=datetime(2026, 9, 30, 23, 59, 59))
-    org.audit(submitted=datetime(2026, 10, 1, 0, 0))
-    org.audit(submitted=datetime(2026, 6, 30, 23, 59, 59))
+    # Stored in UTC; the period is whole UK days, and UK summer time is UTC+1.
+    first_moment = org.audit(submitted=datetime(2026, 6, 30, 23, 0))  # 00:00 on 1 July
+    last_moment = org.audit(submitted=datetime(2026, 9, 30, 22, 59, 59))  # 23:59:59, 30 Sept
+    org.audit(submitted=datetime(2026, 9, 30, 23, 0))  # 00:00 on 1 October
+    org.audit(submitted=datetime(2026, 6, 30, 22, 59, 59))  # 23:59:59 on 30 June
     fostering = org.audit(team="Fostering", auditor=second)
     plo = org.audit(programme=thematic)
     db.session.commit()
@@ -364,7 +370,7 @@ def test_targeted_round_takes_the_extremes_and_audits_picked_by_hand(client, log
     db.session.commit()
     elsewhere = new_round(users, name="Elsewhere", method="targeted")
     db.session.add(ModerationSample(round_id=elsewhere.id, audit_id=taken.id, position=1,
-                                    reason="Picked by hand"))
+                                    reason="hand_picked"))
     round_ = new_round(users, method="targeted", mode="open")
     login("moderator")
     view = f"{Q2}/{round_.id}"
@@ -427,8 +433,8 @@ def test_redraw_keeps_audits_picked_by_hand(users, org):
     rounds.redraw(round_, users["admin"], "Quota agreed at 3 after all", seed=4)
     db.session.commit()
     reasons = {s.audit_id: s.reason for s in db.session.get(ModerationRound, round_.id).samples}
-    assert reasons[hand.audit_id] == "Picked by hand"
-    assert list(reasons.values()).count("Targeted: judged Outstanding") == 1
+    assert reasons[hand.audit_id] == "hand_picked"
+    assert list(reasons.values()).count("targeted_top") == 1
 
 
 def test_blind_round_does_not_reveal_which_end_a_targeted_audit_was_judged(
@@ -441,7 +447,7 @@ def test_blind_round_does_not_reveal_which_end_a_targeted_audit_was_judged(
     login("moderator")
     cell = client.get(f"{Q2}/{round_.id}").soup.select("tbody td")[3].get_text(strip=True)
     assert cell == "Targeted: judged Outstanding or Inadequate"
-    assert sample.reason == "Targeted: judged Inadequate"  # kept for the record
+    assert sample.reason == "targeted_bottom"  # kept for the record
     db.session.add(Moderation(sample_id=sample.id, audit_id=sample.audit_id,
                               moderator_id=users["moderator"].id, mode="blind",
                               status="submitted", submitted_at=datetime(2026, 10, 5)))
@@ -451,6 +457,72 @@ def test_blind_round_does_not_reveal_which_end_a_targeted_audit_was_judged(
     assert page.soup.select("tbody td")[5].get_text(strip=True) == "Submitted"
     listing = client.get(Q2)
     assert "1 of 9" in [td.get_text(strip=True) for td in listing.soup.select("tbody td")]
+
+
+def test_reasons_are_stored_as_codes_and_shown_on_the_audits_own_scale(
+        client, login, users, org):
+    """A targeted audit is judged at the top or bottom of its own template's scale, whatever
+    that scale's words; a blind moderator sees both ends, on every page, until submitting."""
+    template = factories.make_template(slug="three-point", name="Three-point audit")
+    template.latest_published.scale = ["Excellent", "Adequate", "Poor"]
+    programme = factories.make_programme(template, name="Three-point programme")
+    org.audit(grade="Inadequate", reference="LCS-INAD")  # the Ofsted scale's worst
+    for reference, grade in (("LCS-EXC", "Excellent"), ("LCS-POOR", "Poor"),
+                             ("LCS-ADEQ", "Adequate")):
+        org.audit(grade=grade, reference=reference, programme=programme)
+    db.session.commit()
+    open_round = new_round(users, name="Open", method="targeted", mode="open",
+                           include_moderated=True)
+    blind_round = new_round(users, name="Blind", method="targeted", mode="blind",
+                            include_moderated=True)
+    for round_ in (open_round, blind_round):
+        rounds.draw(round_, users["moderator"], seed=1)
+    db.session.commit()
+    stored = {(s.round_id, s.audit.case.reference): s.reason
+              for s in db.session.scalars(db.select(ModerationSample))}
+    assert stored[(open_round.id, "LCS-EXC")] == "targeted_top"
+    assert stored[(open_round.id, "LCS-POOR")] == stored[(open_round.id, "LCS-INAD")] == (
+        "targeted_bottom")
+    assert (open_round.id, "LCS-ADEQ") not in stored
+
+    login("moderator")
+
+    def why_chosen(round_):
+        page = client.get(f"{Q2}/{round_.id}")
+        return {tr.select("td")[0].get_text(strip=True): tr.select("td")[3].get_text(strip=True)
+                for tr in page.soup.select("tbody tr")}
+
+    assert why_chosen(open_round) == {"LCS-INAD": "Targeted: judged Inadequate",
+                                      "LCS-EXC": "Targeted: judged Excellent",
+                                      "LCS-POOR": "Targeted: judged Poor"}
+    assert why_chosen(blind_round) == {
+        "LCS-INAD": "Targeted: judged Outstanding or Inadequate",
+        "LCS-EXC": "Targeted: judged Excellent or Poor",
+        "LCS-POOR": "Targeted: judged Excellent or Poor"}
+    # The blind sample's own page and the moderator's home page keep the grade hidden too.
+    poor = next(s for s in db.session.get(ModerationRound, blind_round.id).samples
+                if s.audit.case.reference == "LCS-POOR")
+    start = client.get(f"/moderation/samples/{poor.id}")
+    assert "Targeted: judged Excellent or Poor" in start.text
+    assert "judged Poor" not in start.text
+    home = client.get("/").soup
+    blind_items = {a.get_text() for a in home.select("#panel-moderations ~ ul a")
+                   if a["href"] in {f"/moderation/samples/{s.id}"
+                                    for s in db.session.get(ModerationRound,
+                                                            blind_round.id).samples}}
+    assert blind_items == {"Case LCS-INAD (Targeted: judged Outstanding or Inadequate)",
+                           "Case LCS-EXC (Targeted: judged Excellent or Poor)",
+                           "Case LCS-POOR (Targeted: judged Excellent or Poor)"}
+
+
+def test_the_database_refuses_a_reason_that_is_not_a_code(users, org):
+    audit = org.audit()
+    round_ = new_round(users)
+    db.session.add(ModerationSample(round_id=round_.id, audit_id=audit.id, position=1,
+                                    reason="Random"))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
 
 
 def test_leaders_read_rounds_but_change_nothing(client, login, users, org):

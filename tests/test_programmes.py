@@ -2,8 +2,8 @@
 random draw, conflicts of interest under each setting, removing allocations, permissions."""
 
 from datetime import date
-from types import SimpleNamespace
 
+import numpy
 import pytest
 from sqlalchemy import event
 
@@ -250,15 +250,14 @@ def test_a_closed_case_can_be_allocated_and_the_closure_is_mentioned(
 # --- conflicts of interest -------------------------------------------------------------------
 
 
-def test_the_conflict_of_interest_rule_under_each_setting():
-    manager = SimpleNamespace(id=7)
-    other = SimpleNamespace(id=8)
-    case = SimpleNamespace(team=SimpleNamespace(manager_id=7))
+def test_the_conflict_of_interest_rule_under_each_setting(users):
+    manager, other = users["manager"], users["auditor"]  # Sam manages Crewe CIN/CP
+    case = factories.make_case("LCS-3001", team_name="Crewe CIN/CP")
     assert services.conflict_decision(manager, case, "warn") == "warn"
     assert services.conflict_decision(manager, case, "block") == "block"
     assert services.conflict_decision(other, case, "warn") is None
     assert services.conflict_decision(other, case, "block") is None
-    unmanaged = SimpleNamespace(team=SimpleNamespace(manager_id=None))
+    unmanaged = factories.make_case("LCS-3002", team_name="Fostering")
     assert services.conflict_decision(manager, unmanaged, "block") is None
     with pytest.raises(ValueError):
         services.conflict_decision(manager, case, "ignore")
@@ -370,17 +369,20 @@ def test_a_draw_is_shown_with_its_seed_filter_and_cases(client, login, programme
     assert f"4 cases drawn with seed {draw.seed}." in banner(page)
     cells = [c.get_text(" ", strip=True)
              for c in page.soup.select("#draws ~ table tbody tr")[0].find_all(["th", "td"])]
-    assert cells[0] == "Draw 1" and cells[3] == str(draw.seed)
-    assert cells[4] == ("Teams: Macclesfield CIN/CP; cohorts: Child protection; "
+    # NumPy promises the same stream from a seed only within a version: shown beside the seed.
+    assert draw.numpy_version == numpy.__version__
+    assert cells[0] == "Draw 1" and cells[3:5] == [str(draw.seed), numpy.__version__]
+    assert cells[5] == ("Teams: Macclesfield CIN/CP; cohorts: Child protection; "
                         "open on 1 October 2026")
-    assert cells[5:] == ["6", "0", "4", "4"]
-    assert "the same seed and filter, applied to the same case register, draw the same cases" \
-        in page.text
+    assert cells[6:] == ["6", "0", "4", "4"]
+    assert ("the same seed and filter, applied to the same case register with the same NumPy "
+            "version, draw the same cases") in page.text
     how_chosen = [tr.find_all("td")[4].get_text(strip=True)
                   for tr in page.soup.select("#allocations + table tbody tr")]
     assert how_chosen == ["Draw 1"] * 4
     [event] = events("drawn", "programme_draw")
     assert event.after["seed"] == str(draw.seed)
+    assert event.after["numpy_version"] == numpy.__version__
     assert event.after["frame_size"] == 6 and event.after["drawn"] == 4
     assert len(events("allocated", "audit")) == 4
 

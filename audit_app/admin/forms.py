@@ -147,4 +147,5 @@ class SettingsForm(FlaskForm):
         invalid_choice_message="Select what happens when an auditor is allocated a case from "
                                "a team they manage",
     )
+    version = VersionField()
     submit = SubmitField("Save settings", widget=GovSubmitInput())

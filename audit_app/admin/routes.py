@@ -2,6 +2,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from audit_app import blind_moderation
 from audit_app.admin import bp, services
 from audit_app.admin.forms import (
     EventFilterForm,
@@ -13,9 +14,9 @@ from audit_app.admin.forms import (
 )
 from audit_app.authz import roles_required
 from audit_app.extensions import db
-from audit_app.forms import EditConflict, check_version
 from audit_app.models import Event, Service, Team, User
-from audit_app.settings import get_setting, set_setting
+from audit_app.settings import get_setting, set_setting, setting_version
+from audit_app.versioning import EditConflict, claim
 
 PAGE_SIZE = 50
 
@@ -60,7 +61,7 @@ def _conflict_rows(form, current):
 def _save(form, obj, values, update, template, **context):
     """Apply an edit unless someone else saved first; the conflict page shows both versions."""
     try:
-        check_version(obj, form.version.data)
+        claim(obj, form.version.data)
         update(obj, values, actor=current_user)
     except EditConflict:
         db.session.rollback()
@@ -237,7 +238,11 @@ def edit_service(service_id):
 @roles_required("admin")
 def events():
     form = EventFilterForm(request.args)
-    query = select(Event).options(db.joinedload(Event.actor)).order_by(Event.id.desc())
+    query = (
+        select(Event).options(db.joinedload(Event.actor))
+        .where(~blind_moderation.events_hidden_from(current_user, Event))
+        .order_by(Event.id.desc())
+    )
     if form.entity_type.data:
         query = query.where(Event.entity_type == form.entity_type.data.strip().lower())
     if form.action.data:
@@ -259,9 +264,19 @@ def settings():
     form = SettingsForm()
     if request.method == "GET":
         form.conflict_of_interest.data = get_setting("conflict_of_interest")
+        form.version.data = setting_version("conflict_of_interest")
+    conflict = None
     if form.validate_on_submit():
-        set_setting("conflict_of_interest", form.conflict_of_interest.data, actor=current_user)
-        db.session.commit()
-        flash("Settings saved.")
-        return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", form=form)
+        try:
+            set_setting("conflict_of_interest", form.conflict_of_interest.data,
+                        form.version.data, actor=current_user)
+        except EditConflict:
+            db.session.rollback()
+            saved = get_setting("conflict_of_interest")
+            conflict = _conflict_rows(form, {"conflict_of_interest": saved})
+            form.version.raw_data = [str(setting_version("conflict_of_interest"))]
+        else:
+            db.session.commit()
+            flash("Settings saved.")
+            return redirect(url_for("admin.settings"))
+    return render_template("admin/settings.html", form=form, conflict=conflict)

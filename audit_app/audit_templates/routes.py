@@ -22,7 +22,6 @@ from audit_app.audit_templates.forms import (
 from audit_app.audit_templates.rules import clean_text
 from audit_app.authz import roles_required
 from audit_app.extensions import db
-from audit_app.forms import EditConflict
 from audit_app.models import (
     AuditTemplate,
     TemplateQuestion,
@@ -31,6 +30,7 @@ from audit_app.models import (
     User,
 )
 from audit_app.models.templates import DOMAINS, DRAFT, PURPOSES, QUESTION_KINDS, YES_NO_ANSWERS
+from audit_app.versioning import EditConflict
 
 CHANGED_MESSAGE = (
     "Someone else changed this draft since you opened the page, so nothing was changed. "

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from flask_login import current_user
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select
 
 from audit_app.audit_templates import jsonio
 from audit_app.audit_templates.rules import (
@@ -29,11 +29,11 @@ from audit_app.audit_templates.rules import (
 )
 from audit_app.eventlog import changes, record, snapshot
 from audit_app.extensions import db
-from audit_app.forms import EditConflict
 from audit_app.models import Audit, AuditTemplate, TemplateQuestion, TemplateSection
 from audit_app.models import TemplateVersion as Version
 from audit_app.models.templates import DOMAINS, DRAFT, PUBLISHED, PURPOSES, QUESTION_KINDS
 from audit_app.timeutil import utcnow
+from audit_app.versioning import claim
 
 TEMPLATE_FIELDS = ("name", "slug", "purpose")
 VERSION_FIELDS = ("number", "status", "has_overall", "scale", "good_or_better")
@@ -95,11 +95,10 @@ def _in_use(version):
 
 
 def _change(version, seen):
-    """Refuse any change to a locked version, or to a draft changed since `seen`.
-
-    Only checks: `_changed` bumps the row version once the change is made, so a change
-    refused for bad values leaves the draft as it was.
-    """
+    """Refuse any change to a locked version; else claim the draft at `seen` (one UPDATE,
+    audit_app/versioning.py) before anything changes: a draft changed since is a conflict,
+    and the draft stays claimed until the transaction ends. The caller rolls back a change
+    refused for bad values, claim and all."""
     if version.status != DRAFT:
         raise VersionLockedError(
             f"{_label(version)} is published, so it cannot change. "
@@ -108,20 +107,7 @@ def _change(version, seen):
     if _in_use(version):
         raise VersionLockedError(f"{_label(version)} is used by audits, so it "
                                  f"cannot change.")
-    if seen is None or int(seen) != version.row_version:
-        raise EditConflict()
-
-
-def _changed(version, seen):
-    """Count the change, only if nobody else has since `seen`: a conditional UPDATE, so two
-    transactions racing past `_change` cannot both win (the loser's whole change rolls back)."""
-    result = db.session.execute(
-        update(Version)
-        .where(Version.id == version.id, Version.row_version == int(seen))
-        .values(row_version=Version.row_version + 1)
-    )
-    if result.rowcount != 1:
-        raise EditConflict()
+    claim(version, seen, Version.status == DRAFT)
 
 
 def _resort(items):
@@ -217,7 +203,6 @@ def update_settings(version, values, *, seen, actor=None):
         before, after = changes(before, snapshot(obj, fields))
         if after:
             record(entity, obj.id, "updated", before=before, after=after, actor=actor)
-    _changed(version, seen)
     return version
 
 
@@ -239,7 +224,6 @@ def add_section(version, values, *, seen, actor=None):
     db.session.flush()
     record("template_section", section.id, "created", actor=actor,
            after={"version_id": version.id, **snapshot(section, SECTION_FIELDS)})
-    _changed(version, seen)
     return section
 
 
@@ -253,7 +237,6 @@ def edit_section(section, values, *, seen, actor=None):
     if after:
         record("template_section", section.id, "updated", before=before, after=after,
                actor=actor)
-    _changed(section.version, seen)
     return section
 
 
@@ -265,7 +248,6 @@ def remove_section(section, *, seen, actor=None):
     version.sections.remove(section)
     _renumber(version.sections)
     record("template_section", section.id, "removed", before=before, actor=actor)
-    _changed(version, seen)
 
 
 def _move(items, item, direction, entity_type, actor):
@@ -286,7 +268,6 @@ def _move(items, item, direction, entity_type, actor):
 def move_section(section, direction, *, seen, actor=None):
     _change(section.version, seen)
     moved = _move(section.version.sections, section, direction, "template_section", actor)
-    _changed(section.version, seen)
     return moved
 
 
@@ -355,7 +336,6 @@ def add_question(section, values, *, seen, actor=None):
     db.session.flush()
     record("template_question", question.id, "created", actor=actor,
            after={"section_id": section.id, **snapshot(question, QUESTION_FIELDS)})
-    _changed(version, seen)
     return question
 
 
@@ -370,7 +350,6 @@ def edit_question(question, values, *, seen, actor=None):
     if after:
         record("template_question", question.id, "updated", before=before, after=after,
                actor=actor)
-    _changed(version, seen)
     return question
 
 
@@ -381,14 +360,12 @@ def remove_question(question, *, seen, actor=None):
     section.questions.remove(question)
     _renumber(section.questions)
     record("template_question", question.id, "removed", before=before, actor=actor)
-    _changed(section.version, seen)
 
 
 def move_question(question, direction, *, seen, actor=None):
     section = question.section
     _change(section.version, seen)
     moved = _move(section.questions, question, direction, "template_question", actor)
-    _changed(section.version, seen)
     return moved
 
 
@@ -443,7 +420,6 @@ def publish(version, *, seen, actor=None):
     record("template_version", version.id, "published", before={"status": DRAFT},
            after={"status": PUBLISHED}, note=f"{version.template.slug} version {version.number}",
            actor=actor)
-    _changed(version, seen)
     return version
 
 

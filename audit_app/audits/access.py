@@ -1,59 +1,63 @@
-"""Who may see and change an audit. Every audit route asks these before doing anything."""
+"""Who may see and change an audit. Every audit route asks these before doing anything.
 
-from sqlalchemy import exists, or_, select
+Auditing is independent: until an audit is submitted only its auditor, QA (moderators) and
+admins read it. From submission the case's team (its managers, the head of its service,
+the social worker) and everyone who reads all audits (practice leads, leaders) do too. A
+moderator never reads an audit they are moderating blind until they submit.
+"""
 
+from sqlalchemy import and_, exists, or_, select, true
+
+from audit_app import blind_moderation
 from audit_app.extensions import db
-from audit_app.models import (
-    Audit,
-    Case,
-    Moderation,
-    ModerationRound,
-    ModerationSample,
-    Service,
-    Team,
-)
+from audit_app.models import Audit, Case, Service, Team
 from audit_app.models.audits import SUBMITTED
+from audit_app.team_managers import managed_teams, manages
 
-READ_ALL_ROLES = ("moderator", "practice_lead", "leader", "admin")
+DRAFT_ROLES = ("moderator", "admin")
+READ_ALL_ROLES = (*DRAFT_ROLES, "practice_lead", "leader")
 
 
-def managed_team_ids(user):
-    """Teams a user manages: the team they belong to as a manager, and teams naming them."""
-    ids = set(db.session.scalars(select(Team.id).where(Team.manager_id == user.id)))
-    if user.has_role("manager") and user.team_id:
-        ids.add(user.team_id)
-    return ids
+def headed_teams(user):
+    """SQL select of the ids of the teams in the services `user` heads."""
+    return select(Team.id).join(Service).where(Service.head_id == user.id)
 
 
 def headed_team_ids(user):
-    return set(
-        db.session.scalars(select(Team.id).join(Service).where(Service.head_id == user.id))
-    )
+    return set(db.session.scalars(headed_teams(user)))
 
 
-def blind_moderation_pending(user, audit):
-    """True while `user` has an unsubmitted blind moderation of `audit` to do: until then
-    they must not see the auditor's grades."""
-    submitted = exists().where(
-        Moderation.sample_id == ModerationSample.id, Moderation.status == "submitted"
-    )
-    query = (
-        select(ModerationSample.id)
-        .join(ModerationRound)
-        .where(ModerationSample.audit_id == audit.id, ModerationRound.mode == "blind",
-               ModerationSample.moderator_id == user.id, ~submitted)
-    )
-    return db.session.scalar(query.limit(1)) is not None
+def _case_team(user):
+    """SQL: the audit's case is on a team `user` manages or heads, or is theirs as its
+    social worker."""
+    return Audit.case_id.in_(select(Case.id).where(or_(
+        Case.team_id.in_(managed_teams(user)),
+        Case.team_id.in_(headed_teams(user)),
+        Case.social_worker_id == user.id,
+    )))
+
+
+def readable(user):
+    """SQL: the audit (Audit in the FROM) is one `user` may read. The one rule for the
+    audit pages and every list of audits."""
+    if user.has_role(*DRAFT_ROLES):
+        others = true()
+    elif user.has_role(*READ_ALL_ROLES):
+        others = Audit.status == SUBMITTED
+    else:
+        others = and_(Audit.status == SUBMITTED, _case_team(user))
+    not_blind = Audit.id.not_in(blind_moderation.hidden_audit_ids(user.id))
+    return or_(Audit.auditor_id == user.id, and_(others, not_blind))
 
 
 def can_view(user, audit):
-    if audit.auditor_id != user.id and blind_moderation_pending(user, audit):
-        return False
-    if audit.auditor_id == user.id or user.has_role(*READ_ALL_ROLES):
-        return True
-    if audit.case.team_id in managed_team_ids(user) | headed_team_ids(user):
-        return True
-    return audit.status == SUBMITTED and audit.case.social_worker_id == user.id
+    return bool(db.session.scalar(select(exists().where(Audit.id == audit.id,
+                                                        readable(user)))))
+
+
+def visible_audits_query(user):
+    """Audits the user may read, for lists."""
+    return select(Audit).join(Case).where(readable(user))
 
 
 def can_edit(user, audit):
@@ -65,29 +69,13 @@ def can_return(user, audit):
 
 
 def can_respond(user, audit):
-    """The case's team manager and its social worker answer a submitted audit."""
+    """The case's team managers and its social worker answer a submitted audit."""
     if audit.status != SUBMITTED:
         return False
-    return (
-        audit.case.team_id in managed_team_ids(user) or audit.case.social_worker_id == user.id
-    )
+    return manages(user, audit.case.team_id) or audit.case.social_worker_id == user.id
 
 
 def can_acknowledge(user, escalation):
+    """The case's team managers and the head of its service acknowledge an escalation."""
     team_id = escalation.case.team_id
-    return team_id in managed_team_ids(user) | headed_team_ids(user)
-
-
-def visible_audits_query(user):
-    """Audits the user may read, for lists."""
-    query = select(Audit).join(Case)
-    if user.has_role(*READ_ALL_ROLES):
-        return query
-    teams = managed_team_ids(user) | headed_team_ids(user)
-    return query.where(
-        or_(
-            Audit.auditor_id == user.id,
-            Case.team_id.in_(teams) if teams else False,
-            (Case.social_worker_id == user.id) & (Audit.status == SUBMITTED),
-        )
-    )
+    return manages(user, team_id) or team_id in headed_team_ids(user)

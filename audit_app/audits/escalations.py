@@ -1,11 +1,9 @@
 """Safeguarding escalations: a child who may be at immediate risk.
 
-Kept apart from learning actions. The case's team manager and head of service are told at
+Kept apart from learning actions. The case's team managers and head of service are told at
 once; one of them must acknowledge within one working day, and until then QA sees it as
 outstanding (overdue once the day has passed).
 """
-
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -14,7 +12,8 @@ from audit_app.eventlog import record
 from audit_app.extensions import db
 from audit_app.models import Case, Escalation
 from audit_app.notify import notify
-from audit_app.timeutil import utcnow
+from audit_app.team_managers import managers_of
+from audit_app.timeutil import local, stored, utcnow
 from audit_app.workdays import next_working_day
 
 
@@ -23,8 +22,20 @@ class EscalationError(Exception):
 
 
 def acknowledge_deadline(raised_at):
-    """The same time on the next working day."""
-    return datetime.combine(next_working_day(raised_at.date()), raised_at.time())
+    """The same UK time on the next working day after the UK day it was raised."""
+    raised = local(raised_at)
+    return stored(next_working_day(raised.date()), raised.time())
+
+
+def recipients(case):
+    """Who is told and may acknowledge: the team's managers and the head of its service,
+    active users only (a deactivated manager could neither read nor acknowledge it)."""
+    team = case.team
+    people = list(managers_of(team.id))
+    head = team.service.head
+    if head is not None and head.active and head not in people:
+        people.append(head)
+    return people
 
 
 def raise_escalation(audit, user, concern, now=None):
@@ -42,8 +53,7 @@ def raise_escalation(audit, user, concern, now=None):
     db.session.flush()
     record("escalation", escalation.id, "raised", None,
            {"audit_id": audit.id, "case": audit.case.reference}, actor=user)
-    team = audit.case.team
-    for person in {team.manager, team.service.head} - {None}:
+    for person in recipients(audit.case):
         notify(person, f"URGENT: safeguarding concern on case {audit.case.reference}",
                f"{user.name} raised a concern that the child may be at immediate risk: "
                f"{concern}\n\nAcknowledge it within one working day.",

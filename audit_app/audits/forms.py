@@ -11,10 +11,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import DecimalField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms import DecimalField, HiddenField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from audit_app.forms import GovDateField, VersionField, choices
+from audit_app.forms import FormTokenField, GovDateField, VersionField, choices
 from audit_app.models.audits import PRIORITIES
 from audit_app.models.templates import YES_NO_ANSWERS
 
@@ -35,6 +35,8 @@ class GovNumberField(DecimalField):
 
 class SectionFormBase(FlaskForm):
     version = VersionField()
+    # The template version the questions were rendered from (their ids belong to it).
+    template_version = HiddenField()
     save_continue = SubmitField("Save and continue", widget=GovSubmitInput())
     save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
 
@@ -61,9 +63,9 @@ def question_label(section, number, question):
     return f"{section.position}.{number} {question.text}"
 
 
-def section_form(audit, section, formdata=None):
+def section_form(section, formdata=None):
     """A form for one section; `form.items` pairs each question with its fields."""
-    version = audit.template_version
+    version = section.version
     attrs = {}
     layout = []
     for number, question in enumerate(section.questions, start=1):
@@ -84,7 +86,15 @@ def section_form(audit, section, formdata=None):
     form_class = type("SectionForm", (SectionFormBase,), attrs)
     form = form_class(formdata=formdata) if formdata is not None else form_class()
     form.items = [(q, form[name], form[ev] if ev else None) for q, name, ev in layout]
+    form.template_version.data = str(version.id)
     return form
+
+
+def rendered_on_another_version(formdata, audit):
+    """The posted section form was rendered on a template version the audit no longer uses
+    (a post without the field is taken to be on the current one)."""
+    posted = formdata.get("template_version")
+    return bool(posted) and posted != str(audit.template_version_id)
 
 
 def fill_from_answers(form, answers):
@@ -167,6 +177,7 @@ class RecommendationForm(FlaskForm):
                           default="medium",
                           validators=[InputRequired(message="Select the priority")])
     version = VersionField()
+    form_token = FormTokenField()
     submit = SubmitField("Save recommendation", widget=GovSubmitInput())
 
     def __init__(self, people, *args, **kwargs):
@@ -187,6 +198,7 @@ class ReasonForm(FlaskForm):
         description="The auditor sees this and it is kept in the event log.",
         validators=[InputRequired(message="Enter the reason for returning the audit"),
                     Length(max=4000)])
+    version = VersionField()
     submit = SubmitField("Return audit to the auditor", widget=GovSubmitInput())
 
 
@@ -196,6 +208,7 @@ class EscalationForm(FlaskForm):
         description="The case's team manager and head of service are told at once.",
         validators=[InputRequired(message="Describe why the child may be at immediate risk"),
                     Length(max=4000)])
+    form_token = FormTokenField()
     submit = SubmitField("Raise safeguarding escalation", widget=GovSubmitInput())
 
 
@@ -212,4 +225,5 @@ class ResponseForm(FlaskForm):
         "Your response to this audit", widget=GovTextArea(),
         description="Shown with the audit and recorded in the event log.",
         validators=[InputRequired(message="Enter your response"), Length(max=TEXT_LIMIT)])
+    form_token = FormTokenField()
     submit = SubmitField("Add response", widget=GovSubmitInput())

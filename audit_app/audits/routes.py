@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from audit_app import notify
+from audit_app import notify, once
 from audit_app.audits import access, bp, escalations, workflow
 from audit_app.audits.forms import (
     AcknowledgeForm,
@@ -17,14 +17,16 @@ from audit_app.audits.forms import (
     SummaryForm,
     answers_from_form,
     fill_from_answers,
+    rendered_on_another_version,
     section_form,
 )
 from audit_app.authz import roles_required
 from audit_app.eventlog import record
 from audit_app.extensions import db
-from audit_app.models import Action, Audit, AuditResponse, Escalation, User
-from audit_app.models.audits import AUDIT_STATUSES
+from audit_app.models import Action, Audit, AuditResponse, Escalation, TemplateVersion, User
+from audit_app.models.audits import AUDIT_STATUSES, SUBMITTED
 from audit_app.security import kept_form_data
+from audit_app.versioning import EditConflict
 
 
 def _audit_or_404(audit_id):
@@ -54,7 +56,18 @@ def _editable(audit_id):
             flash("This audit has been submitted, so it can no longer be changed.")
             return None, redirect(url_for("audits.view_audit", audit_id=audit.id))
         abort(403)
+    if request.method == "GET":
+        _adopt_latest_version(audit)
     return audit, None
+
+
+def _adopt_latest_version(audit):
+    """Before showing the auditor a page of an audit not yet started, move it to the
+    template's newest version, so every form is rendered on the version it saves to."""
+    if workflow.adopt_latest_version(audit, current_user):
+        db.session.commit()
+        flash(f"This audit now uses version {audit.template_version.number} of the "
+              f"{audit.programme.template.name} template, published since it was allocated.")
 
 
 def _section(audit, position):
@@ -86,6 +99,8 @@ def my_audits():
 @login_required
 def view_audit(audit_id):
     audit = _viewable(audit_id)
+    if access.can_edit(current_user, audit):
+        _adopt_latest_version(audit)
     answers = workflow.answers_by_question(audit)
     if access.can_edit(current_user, audit):
         statuses = {s.id: workflow.section_status(audit, s, answers)
@@ -107,7 +122,7 @@ def _save_section(audit, section, form):
     """Save a valid section form; returns a conflict-rows list when someone saved first."""
     try:
         workflow.save_answers(audit, answers_from_form(form), current_user, form.version.data)
-    except workflow.VersionConflict:
+    except EditConflict:
         db.session.rollback()
         audit = _audit_or_404(audit.id)
         rows = _conflict_rows(audit, form)
@@ -115,6 +130,25 @@ def _save_section(audit, section, form):
         return rows
     db.session.commit()
     return None
+
+
+def _typed_on_another_version(posted, position):
+    """(question, what was typed) from a section form rendered on another template version."""
+    version_id = posted.get("template_version", "")
+    version = db.session.get(TemplateVersion, int(version_id)) if version_id.isdigit() else None
+    section = next((s for s in version.sections if s.position == position), None) \
+        if version is not None else None
+    if section is None:
+        return []
+    typed = section_form(section, formdata=posted)
+    rows = []
+    for question, field, evidence in typed.items:
+        value = answers_from_form(typed)[question][0]
+        if value:
+            rows.append((field.label.text, value))
+        if evidence is not None and (evidence.data or "").strip():
+            rows.append((evidence.label.text, evidence.data.strip()))
+    return rows
 
 
 def _conflict_rows(audit, form):
@@ -139,9 +173,14 @@ def edit_section(audit_id, position):
     audit, redirect_response = _editable(audit_id)
     if redirect_response:
         return redirect_response
-    section = _section(audit, position)
     kept = kept_form_data() if request.method == "GET" else None
-    form = section_form(audit, section, formdata=kept)
+    posted = kept if kept is not None else request.form
+    if rendered_on_another_version(posted, audit):
+        # The audit moved to a newer template version after this page was rendered:
+        # nothing is saved against questions it no longer has.
+        return _template_changed(audit, position, posted)
+    section = _section(audit, position)
+    form = section_form(section, formdata=kept)
     if request.method == "GET" and kept is None:
         fill_from_answers(form, workflow.answers_by_question(audit))
         form.version.data = audit.row_version
@@ -162,6 +201,23 @@ def edit_section(audit_id, position):
     )
 
 
+def _template_changed(audit, position, posted):
+    typed = _typed_on_another_version(posted, position)
+    sections = audit.template_version.sections
+    section = next((s for s in sections if s.position == position), None)
+    if section is None:
+        flash(f"This audit now uses version {audit.template_version.number} of its template, "
+              "which has no such section. Nothing was saved.")
+        return redirect(url_for("audits.view_audit", audit_id=audit.id))
+    fresh = section_form(section, formdata=None)
+    fill_from_answers(fresh, workflow.answers_by_question(audit))
+    fresh.version.data = audit.row_version
+    return render_template(
+        "audits/section.html", audit=audit, section=section, form=fresh, conflict=None,
+        template_changed=typed, page_errors=[], kept=False, section_count=len(sections),
+    )
+
+
 @bp.route("/<int:audit_id>/sections/<int:position>/autosave", methods=["POST"])
 @login_required
 def autosave_section(audit_id, position):
@@ -169,8 +225,12 @@ def autosave_section(audit_id, position):
     audit = _audit_or_404(audit_id)
     if not access.can_edit(current_user, audit):
         return jsonify(saved=False, message="You cannot change this audit."), 403
+    if rendered_on_another_version(request.form, audit):
+        return jsonify(saved=False, conflict=True, message=(
+            "Not saved: this audit now uses a newer version of its template. Select Save as "
+            "draft to see the new questions.")), 409
     section = _section(audit, position)
-    form = section_form(audit, section, formdata=request.form)
+    form = section_form(section, formdata=request.form)
     if not form.validate():
         return jsonify(saved=False, message="Not saved: " + _errors(form)[0]["text"]), 422
     if _save_section(audit, section, form) is not None:
@@ -210,7 +270,7 @@ def edit_summary(audit_id):
                 (form.strengths.data or "").strip(),
                 (form.areas_for_development.data or "").strip(),
             )
-        except workflow.VersionConflict:
+        except EditConflict:
             db.session.rollback()
             audit = _audit_or_404(audit_id)
             conflict = _summary_conflict(audit, form)
@@ -257,10 +317,20 @@ def recommendations(audit_id):
         return redirect_response
     form = RecommendationForm(_people())
     if form.validate_on_submit():
-        workflow.add_recommendation(audit, current_user, **_recommendation_values(form))
+        here = url_for("audits.recommendations", audit_id=audit_id)
+        token = form.form_token.data
+        if (repeat := once.repeated(token, current_user, here)) is not None:
+            return repeat
+        try:
+            workflow.add_recommendation(audit, current_user, **_recommendation_values(form))
+        except workflow.WorkflowError as error:
+            db.session.rollback()
+            flash(str(error))
+            return redirect(url_for("audits.view_audit", audit_id=audit_id))
+        once.led_to(token, here)
         db.session.commit()
         flash("Recommendation added.")
-        return redirect(url_for("audits.recommendations", audit_id=audit.id))
+        return redirect(here)
     proposed = [a for a in audit.actions if a.status == "proposed"]
     return render_template("audits/recommendations.html", audit=audit, form=form,
                            proposed=proposed, page_errors=_errors(form),
@@ -292,8 +362,13 @@ def edit_recommendation(audit_id, action_id):
         try:
             workflow.update_recommendation(action, current_user, form.version.data,
                                            **_recommendation_values(form))
-        except workflow.VersionConflict:
+        except workflow.WorkflowError as error:
             db.session.rollback()
+            flash(str(error))
+            return redirect(url_for("audits.view_audit", audit_id=audit_id))
+        except EditConflict:
+            db.session.rollback()
+            audit = _audit_or_404(audit_id)
             action = _proposed_action(audit, action_id)
             conflict = [(form.description.label.text, action.description,
                          form.description.data)]
@@ -312,10 +387,15 @@ def remove_recommendation(audit_id, action_id):
     audit, redirect_response = _editable(audit_id)
     if redirect_response:
         return redirect_response
-    workflow.remove_recommendation(_proposed_action(audit, action_id), current_user)
-    db.session.commit()
-    flash("Recommendation removed.")
-    return redirect(url_for("audits.recommendations", audit_id=audit.id))
+    try:
+        workflow.remove_recommendation(_proposed_action(audit, action_id), current_user)
+    except workflow.WorkflowError as error:
+        db.session.rollback()
+        flash(str(error))
+    else:
+        db.session.commit()
+        flash("Recommendation removed.")
+    return redirect(url_for("audits.recommendations", audit_id=audit_id))
 
 
 @bp.route("/<int:audit_id>/check", methods=["GET", "POST"])
@@ -333,8 +413,11 @@ def check_answers(audit_id):
         if not problems:
             try:
                 workflow.submit(audit, current_user, form.version.data)
-            except workflow.VersionConflict:
+            except (EditConflict, workflow.WorkflowError):
                 db.session.rollback()
+                if _audit_or_404(audit_id).status == SUBMITTED:
+                    flash("This audit has already been submitted.")
+                    return redirect(url_for("audits.view_audit", audit_id=audit_id))
                 flash("This audit was changed since you opened this page. Check the "
                       "answers below, then submit again.")
                 return redirect(url_for("audits.check_answers", audit_id=audit_id))
@@ -362,11 +445,24 @@ def return_audit(audit_id):
         flash("Only a submitted audit can be returned.")
         return redirect(url_for("audits.view_audit", audit_id=audit.id))
     form = ReasonForm()
+    if request.method == "GET":
+        form.version.data = audit.row_version
     if form.validate_on_submit():
-        workflow.return_to_auditor(audit, current_user, form.reason.data)
-        db.session.commit()
-        flash(f"The audit has been returned to {audit.auditor.name}.")
-        return redirect(url_for("audits.view_audit", audit_id=audit.id))
+        try:
+            workflow.return_to_auditor(audit, current_user, form.reason.data,
+                                       form.version.data)
+        except EditConflict:
+            db.session.rollback()
+            flash("This audit was changed after you opened the page (it may have been "
+                  "returned already), so it was not returned. Check it and try again.")
+            return redirect(url_for("audits.view_audit", audit_id=audit_id))
+        except workflow.WorkflowError as error:
+            db.session.rollback()
+            form.reason.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"The audit has been returned to {audit.auditor.name}.")
+            return redirect(url_for("audits.view_audit", audit_id=audit.id))
     return render_template("audits/return.html", audit=audit, form=form)
 
 
@@ -378,10 +474,15 @@ def escalate(audit_id):
         abort(403)
     form = EscalationForm()
     if form.validate_on_submit():
+        token = form.form_token.data
+        repeat = once.repeated(token, current_user, url_for("audits.view_audit",
+                                                            audit_id=audit_id))
+        if repeat is not None:
+            return repeat
         escalation = escalations.raise_escalation(audit, current_user, form.concern.data)
+        once.led_to(token, url_for("audits.view_escalation", escalation_id=escalation.id))
         db.session.commit()
-        team = audit.case.team
-        notify.send_now({p.id for p in (team.manager, team.service.head) if p})
+        notify.send_now({p.id for p in escalations.recipients(audit.case)})
         flash("The escalation has been raised. The team manager and head of service have "
               "been told.")
         return redirect(url_for("audits.view_escalation", escalation_id=escalation.id))
@@ -421,14 +522,19 @@ def respond(audit_id):
         abort(403)
     form = ResponseForm()
     if form.validate_on_submit():
-        response = AuditResponse(audit_id=audit.id, author_id=current_user.id,
+        here = url_for("audits.view_audit", audit_id=audit_id)
+        token = form.form_token.data
+        if (repeat := once.repeated(token, current_user, here)) is not None:
+            return repeat
+        response = AuditResponse(audit_id=audit_id, author_id=current_user.id,
                                  body=form.body.data.strip())
         db.session.add(response)
         db.session.flush()
-        record("audit", audit.id, "response_added", None, {"response": response.body})
+        record("audit", audit_id, "response_added", None, {"response": response.body})
+        once.led_to(token, here)
         db.session.commit()
         flash("Your response has been added to the audit.")
-        return redirect(url_for("audits.view_audit", audit_id=audit.id))
+        return redirect(here)
     return render_template(
         "audits/view.html", audit=audit, answers=workflow.answers_by_question(audit),
         can_respond=True, can_return=access.can_return(current_user, audit),

@@ -2,6 +2,8 @@
 
 States: allocated -> in_progress (first save) -> submitted -> returned -> submitted ...
 Every state change and every grade change goes to the event log in the same transaction.
+Every change claims the audit's row version in the database first (audit_app/versioning.py),
+so of two saves from the same page exactly one wins and the other is an EditConflict.
 """
 
 from dataclasses import dataclass
@@ -9,9 +11,10 @@ from datetime import date
 
 from audit_app.eventlog import record
 from audit_app.extensions import db
-from audit_app.models import Action, Answer
+from audit_app.models import Action, Answer, Audit
 from audit_app.models.audits import (
     ALLOCATED,
+    EDITABLE,
     IN_PROGRESS,
     OPEN,
     PROPOSED,
@@ -19,7 +22,9 @@ from audit_app.models.audits import (
     SUBMITTED,
 )
 from audit_app.notify import notify
+from audit_app.team_managers import managers_of
 from audit_app.timeutil import utcnow
+from audit_app.versioning import bump, claim
 from audit_app.workdays import add_working_days
 
 ACTION_WORKING_DAYS = 20
@@ -27,10 +32,6 @@ ACTION_WORKING_DAYS = 20
 
 class WorkflowError(Exception):
     """A change the audit's state does not allow."""
-
-
-class VersionConflict(Exception):
-    """Someone saved the audit since this form was opened."""
 
 
 @dataclass(frozen=True)
@@ -42,25 +43,51 @@ class Problem:
     field_id: str
 
 
-def check_version(audit, submitted_version):
-    if submitted_version is None or int(submitted_version) != audit.row_version:
-        raise VersionConflict()
-    audit.row_version += 1
-
-
 def _require_editable(audit):
     if not audit.is_editable:
         raise WorkflowError("This audit has been submitted and can no longer be changed.")
 
 
+def _claim_draft(audit, seen):
+    """Claim the audit at the version the form showed, while it is still a draft."""
+    _require_editable(audit)
+    claim(audit, seen, Audit.status.in_(EDITABLE))
+
+
+def _touch_draft(audit):
+    """Count a change under the audit (a recommendation) that no form version names:
+    forms rendered before it then conflict, and a submission racing it waits for it."""
+    _require_editable(audit)
+    if not bump(audit, Audit.status.in_(EDITABLE)):
+        raise WorkflowError("This audit has been submitted and can no longer be changed.")
+
+
+def adopt_latest_version(audit, user):
+    """Move an allocated audit nobody has started to its template's newest published version.
+
+    Called when the auditor opens the audit, before any form is shown, so that every form
+    is rendered on the version its answers are saved against. Saving never changes the
+    version: a form rendered before the move conflicts (the row version moved on).
+    Returns whether it moved; the caller commits.
+    """
+    if audit.status != ALLOCATED:
+        return False
+    latest = audit.programme.template.latest_published
+    if latest is None or latest.id == audit.template_version_id:
+        return False
+    old = audit.template_version
+    if not bump(audit, Audit.status == ALLOCATED, Audit.template_version_id == old.id):
+        return False
+    audit.template_version = latest
+    record("audit", audit.id, "template_version_changed", {"version": old.number},
+           {"version": latest.number}, actor=user)
+    return True
+
+
 def start(audit, user):
-    """The first save moves an allocated audit to in progress on the newest template version."""
+    """The first save moves an allocated audit to in progress (on the version it has)."""
     if audit.status != ALLOCATED:
         return
-    latest = audit.programme.template.latest_published
-    if latest is not None and latest.id != audit.template_version_id and not audit.answers:
-        audit.template_version_id = latest.id
-        audit.template_version = latest
     audit.status = IN_PROGRESS
     audit.started_at = utcnow()
     record("audit", audit.id, "started", {"status": ALLOCATED}, {"status": IN_PROGRESS},
@@ -77,8 +104,10 @@ def save_answers(audit, values, user, submitted_version):
     `value` is already converted to text (ISO date, number as text, grade label, yes/no code)
     or None when blank. Grade changes are logged one event per question.
     """
-    _require_editable(audit)
-    check_version(audit, submitted_version)
+    _claim_draft(audit, submitted_version)
+    if any(question.section.version_id != audit.template_version_id for question in values):
+        # Questions of another template version: answers nothing on this audit would show.
+        raise WorkflowError("These questions are not from this audit's template version.")
     start(audit, user)
     version = audit.template_version
     existing = answers_by_question(audit)
@@ -101,8 +130,7 @@ def save_answers(audit, values, user, submitted_version):
 
 
 def save_summary(audit, user, submitted_version, overall_grade, strengths, areas):
-    _require_editable(audit)
-    check_version(audit, submitted_version)
+    _claim_draft(audit, submitted_version)
     start(audit, user)
     version = audit.template_version
     if version.has_overall and overall_grade != audit.overall_grade:
@@ -174,56 +202,59 @@ def submission_problems(audit):
 
 
 def default_owner(audit):
-    return audit.case.team.manager
+    """The case team's manager (the one named on the team first), or None."""
+    return next(iter(managers_of(audit.case.team_id)), None)
 
 
 def submit(audit, user, submitted_version, today=None):
     if audit.auditor_id != user.id:
         raise WorkflowError("Only the allocated auditor can submit this audit.")
-    _require_editable(audit)
-    problems = submission_problems(audit)
-    if problems:
+    _claim_draft(audit, submitted_version)
+    if submission_problems(audit):
         raise WorkflowError("The audit is not complete.")
-    check_version(audit, submitted_version)
     before = audit.status
     audit.status = SUBMITTED
-    audit.submitted_at = utcnow()
-    today = today or audit.submitted_at.date()
-    for action in audit.actions:
-        if action.status == PROPOSED:
-            action.status = OPEN
-            action.due_on = action.due_on or add_working_days(today, ACTION_WORKING_DAYS)
-            if action.owner_id is None and default_owner(audit) is not None:
-                action.owner = default_owner(audit)
-            record("action", action.id, "opened", None,
-                   {"description": action.description, "owner_id": action.owner_id,
-                    "due_on": action.due_on.isoformat(), "priority": action.priority},
-                   actor=user)
+    audit.submitted_at = utcnow()  # also sets audited_on, its UK day
+    today = today or audit.audited_on
+    proposed = [a for a in audit.actions if a.status == PROPOSED]
+    owner = default_owner(audit) if proposed else None
+    for action in proposed:
+        action.status = OPEN
+        action.due_on = action.due_on or add_working_days(today, ACTION_WORKING_DAYS)
+        if action.owner_id is None and owner is not None:
+            action.owner_id = owner.id
+        record("action", action.id, "opened", None,
+               {"description": action.description, "owner_id": action.owner_id,
+                "due_on": action.due_on.isoformat(), "priority": action.priority},
+               actor=user)
     record("audit", audit.id, "submitted", {"status": before}, {"status": SUBMITTED},
            actor=user)
     _tell_case_team(audit)
 
 
 def _tell_case_team(audit):
-    """The team manager (and the social worker) may now read the audit and respond."""
+    """The team's managers (and the social worker) may now read the audit and respond."""
     link = f"/audits/{audit.id}"
     reference = audit.case.reference
-    recipients = {audit.case.team.manager, audit.case.social_worker} - {None}
+    recipients = list(managers_of(audit.case.team_id))
+    worker = audit.case.social_worker
+    if worker is not None and worker.active and worker not in recipients:
+        recipients.append(worker)
     for person in recipients:
         notify(person, f"Audit of case {reference} submitted",
                f"The audit of case {reference} has been submitted. You can read it and add "
                "your response.", link)
 
 
-def return_to_auditor(audit, user, reason):
+def return_to_auditor(audit, user, reason, submitted_version):
     if audit.status != SUBMITTED:
         raise WorkflowError("Only a submitted audit can be returned.")
     if not (reason or "").strip():
         raise WorkflowError("Give the reason for returning the audit.")
+    claim(audit, submitted_version, Audit.status == SUBMITTED)
     audit.status = RETURNED
     audit.returned_at = utcnow()
     audit.return_reason = reason.strip()
-    audit.row_version += 1
     record("audit", audit.id, "returned", {"status": SUBMITTED}, {"status": RETURNED},
            note=audit.return_reason, actor=user)
     notify(audit.auditor, f"Audit of case {audit.case.reference} returned to you",
@@ -231,7 +262,7 @@ def return_to_auditor(audit, user, reason):
 
 
 def add_recommendation(audit, user, description, owner_id, due_on, priority):
-    _require_editable(audit)
+    _touch_draft(audit)
     start(audit, user)
     action = Action(audit=audit, case_id=audit.case_id, description=description.strip(),
                     owner_id=owner_id, due_on=due_on, priority=priority, status=PROPOSED)
@@ -245,12 +276,10 @@ def add_recommendation(audit, user, description, owner_id, due_on, priority):
 
 
 def update_recommendation(action, user, submitted_version, **values):
-    _require_editable(action.audit)
     if action.status != PROPOSED:
         raise WorkflowError("This action is already open and is changed on the actions page.")
-    if submitted_version is None or int(submitted_version) != action.row_version:
-        raise VersionConflict()
-    action.row_version += 1
+    _touch_draft(action.audit)
+    claim(action, submitted_version, Action.status == PROPOSED)
     before = {k: _plain(getattr(action, k)) for k in values}
     for key, value in values.items():
         setattr(action, key, value)
@@ -259,9 +288,11 @@ def update_recommendation(action, user, submitted_version, **values):
 
 
 def remove_recommendation(action, user):
-    _require_editable(action.audit)
     if action.status != PROPOSED:
         raise WorkflowError("Only a recommendation not yet submitted can be removed.")
+    _touch_draft(action.audit)
+    if not bump(action, Action.status == PROPOSED):
+        raise WorkflowError("This recommendation has already been removed.")
     record("action", action.id, "removed", {"description": action.description}, None,
            actor=user)
     db.session.delete(action)

@@ -37,6 +37,11 @@ def sign_in():
 
 @bp.route("/sign-out", methods=["POST"])
 def sign_out():
+    if current_user.is_authenticated:
+        # A copy of this session's cookie must not sign anyone in again.
+        current_user.end_sessions()
+        record("user", current_user.id, "signed_out", actor=current_user)
+        db.session.commit()
     logout_user()
     session.clear()
     flash("You have signed out.")

@@ -9,9 +9,9 @@ from audit_app.authz import roles_required
 from audit_app.cases import bp, importer, services
 from audit_app.cases.forms import CaseFilterForm, CaseForm, ImportForm
 from audit_app.extensions import db
-from audit_app.forms import EditConflict, check_version
 from audit_app.models import COHORTS, Case, Team, User
 from audit_app.templating import format_date
+from audit_app.versioning import EditConflict, claim
 
 PAGE_SIZE = 50
 SHOWN_PROBLEMS = 200  # a file with thousands of bad rows still gives a readable page
@@ -129,7 +129,7 @@ def edit_case(case_id):
     if form.validate_on_submit():
         values = _case_values(form)
         try:
-            check_version(case, form.version.data)
+            claim(case, form.version.data)
             services.update_case(case, values, actor=current_user)
         except EditConflict:
             db.session.rollback()

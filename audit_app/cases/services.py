@@ -5,14 +5,15 @@ CSV import lives in `audit_app.cases.importer`.
 """
 
 import re
-from datetime import date
 
 from sqlalchemy import false, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from audit_app import timeutil
 from audit_app.eventlog import changes, record, snapshot
 from audit_app.extensions import db
 from audit_app.models import Case, CaseCohort, Team
+from audit_app.team_managers import managed_teams, manages
 
 CASE_FIELDS = ("reference", "team_id", "cohorts", "opened_on", "closed_on", "social_worker_id")
 REFERENCE_MAX = 60
@@ -47,21 +48,13 @@ def _sees_all(user):
     return user.has_role(*SEE_ALL_ROLES)
 
 
-def managed_team_ids(user):
-    """A subquery of the teams a manager answers for: their own team and any they manage."""
-    conditions = [Team.manager_id == user.id]
-    if user.team_id is not None:
-        conditions.append(Team.id == user.team_id)
-    return select(Team.id).where(or_(*conditions))
-
-
 def visible_cases_query(user):
     """A select of the cases `user` may see in the register (none for other roles)."""
     query = select(Case)
     if _sees_all(user):
         return query
     if user.has_role("manager"):
-        return query.where(Case.team_id.in_(managed_team_ids(user)))
+        return query.where(Case.team_id.in_(managed_teams(user)))
     return query.where(false())
 
 
@@ -69,7 +62,7 @@ def can_view_case(user, case):
     if _sees_all(user):
         return True
     if user.has_role("manager"):
-        return case.team_id in set(db.session.scalars(managed_team_ids(user)))
+        return manages(user, case.team_id)
     return False
 
 
@@ -77,7 +70,7 @@ def visible_teams(user):
     """Teams to offer in the register's team filter."""
     query = select(Team).order_by(Team.name)
     if not _sees_all(user):
-        query = query.where(Team.id.in_(managed_team_ids(user)))
+        query = query.where(Team.id.in_(managed_teams(user)))
     return db.session.scalars(query).all()
 
 
@@ -91,7 +84,7 @@ def filtered_cases_query(user, *, team_id=None, cohort=None, status=None, refere
         query = query.where(
             Case.id.in_(select(CaseCohort.case_id).where(CaseCohort.cohort == cohort))
         )
-    today = today or date.today()
+    today = today or timeutil.today()
     if status == "open":
         query = query.where(or_(Case.closed_on.is_(None), Case.closed_on > today))
     elif status == "closed":
@@ -119,7 +112,7 @@ def reference_problem(reference):
 
 def date_problems(opened_on, closed_on, today=None):
     """{field: message} for dates that cannot both be true."""
-    today = today or date.today()
+    today = today or timeutil.today()
     problems = {}
     if opened_on and opened_on > today:
         problems["opened_on"] = "Date opened must be today or in the past"

@@ -11,7 +11,9 @@ from audit_app.extensions import db
 from audit_app.models import Audit, Case, Moderation, ModerationSample
 from audit_app.models.audits import ALLOCATED, IN_PROGRESS, RETURNED, SUBMITTED
 from audit_app.notify import unread_for
-from audit_app.timeutil import utcnow
+from audit_app.team_managers import managed_team_ids, managed_teams
+from audit_app.templating import format_datetime
+from audit_app.timeutil import today, utcnow
 
 
 @dataclass
@@ -33,7 +35,7 @@ class Panel:
 def _escalation_items(found):
     now = utcnow()
     return [
-        Item(f"Case {e.case.reference}: acknowledge by {e.acknowledge_by:%-d %B %Y %H:%M}",
+        Item(f"Case {e.case.reference}: acknowledge by {format_datetime(e.acknowledge_by)}",
              url_for("audits.view_escalation", escalation_id=e.id),
              "overdue" if escalations.is_overdue(e, now) else None)
         for e in found
@@ -48,21 +50,20 @@ def _audits_to_do(user):
         .options(selectinload(Audit.case))
         .order_by(Audit.due_on)
     ).all()
-    today = utcnow().date()
+    this_day = today()
     return [
         Item(f"Case {a.case.reference}, due {a.due_on:%-d %B %Y}",
              url_for("audits.view_audit", audit_id=a.id),
-             "returned" if a.status == RETURNED else "overdue" if a.due_on < today else None)
+             "returned" if a.status == RETURNED else "overdue" if a.due_on < this_day else None)
         for a in audits
     ]
 
 
-def _team_audits_to_read(team_ids):
-    if not team_ids:
-        return []
+def _team_audits_to_read(user):
     audits = db.session.scalars(
-        select(Audit).join(Case)
-        .where(Case.team_id.in_(team_ids), Audit.status == SUBMITTED, ~Audit.responses.any())
+        access.visible_audits_query(user)
+        .where(Case.team_id.in_(managed_teams(user)), Audit.status == SUBMITTED,
+               ~Audit.responses.any())
         .options(selectinload(Audit.case))
         .order_by(Audit.submitted_at.desc())
         .limit(20)
@@ -76,10 +77,12 @@ def _moderations_to_do(user):
         select(ModerationSample)
         .where(ModerationSample.moderator_id == user.id,
                ~ModerationSample.moderation.has(Moderation.status == "submitted"))
-        .options(selectinload(ModerationSample.audit).selectinload(Audit.case))
+        .options(selectinload(ModerationSample.audit).selectinload(Audit.case),
+                 selectinload(ModerationSample.audit).selectinload(Audit.template_version),
+                 selectinload(ModerationSample.round), selectinload(ModerationSample.moderation))
         .order_by(ModerationSample.id)
     ).all()
-    return [Item(f"Case {s.audit.case.reference} ({s.reason})",
+    return [Item(f"Case {s.audit.case.reference} ({s.reason_label})",
                  url_for("moderation.moderate", sample_id=s.id)) for s in samples]
 
 
@@ -96,7 +99,7 @@ def _feedback_to_acknowledge(user):
 
 def worklist_for(user):
     panels = []
-    concerned_teams = access.managed_team_ids(user) | access.headed_team_ids(user)
+    concerned_teams = managed_team_ids(user) | access.headed_team_ids(user)
     if concerned_teams:
         found = escalations.outstanding(concerned_teams)
         panels.append(Panel("escalations", "Safeguarding escalations to acknowledge",
@@ -120,13 +123,13 @@ def worklist_for(user):
         panels.append(Panel("moderator", "Safeguarding escalations not yet acknowledged",
                             "Every escalation has been acknowledged.",
                             _escalation_items(escalations.outstanding())))
-    if user.has_role("practice_lead"):
-        panels.append(Panel("practice_lead", "Dip samples", "You have no dip samples planned."))
     if user.has_role("manager"):
         panels.append(Panel("manager", "Audits of your team's cases",
                             "No submitted audits are waiting for your response.",
-                            _team_audits_to_read(access.managed_team_ids(user))))
-    if user.has_role("leader"):
+                            _team_audits_to_read(user)))
+    if user.has_role("leader", "practice_lead"):
+        # Practice leads read the same figures; dip sampling is not built yet, so no panel
+        # promises it.
         panels.append(Panel("leader", "Performance", "", links=[
             ("Moderation agreement report", url_for("reports.agreement")),
             ("Audit programmes", url_for("programmes.list_programmes")),

@@ -4,20 +4,20 @@ Everything is counted by the database (GROUP BY over the compared grades); Pytho
 the counts into figures and statistics, so a report makes the same few queries whatever the
 number of moderations.
 
-The pairs compared are the auditor's grade and the FINAL grade: the ruled grade after a
-challenge, else the grade agreed in a discussion, else the moderator's grade
-(COALESCE(ruled_rank, agreed_rank, moderator_rank)). A grade row counts when it has been
-compared (its `comparison` is set, so both grades exist). Agreement on the overall judgement
-is the headline; domain rows give the per-domain figures. Only submitted moderations count,
-by the day they were submitted (UTC days, as elsewhere in the app).
+The pairs compared are the auditor's grade and the FINAL grade (ModerationGrade.final_rank:
+ruled, else agreed, else moderated, defined once in audit_app/models/moderation.py). A grade
+row counts when it can be compared (its `comparison` is not NULL, so both grades exist).
+Agreement on the overall judgement is the headline; domain rows give the per-domain figures.
+Only submitted moderations count, by the UK day they were submitted (Moderation.submitted_on,
+stored at submission, so the database compares days on SQLite and PostgreSQL alike).
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
 
 from scipy import stats as scipy_stats
 from sqlalchemy import and_, case, distinct, exists, func, select
 
+from audit_app import blind_moderation
 from audit_app.extensions import db
 from audit_app.measures.figures import SMALL_SAMPLE, Figure
 from audit_app.models import (
@@ -38,6 +38,7 @@ from audit_app.models.moderation import (
     AUDITOR_LOWER,
     COMPARISONS,
     OVERALL,
+    compare_ranks,
     round_moderators,
 )
 from audit_app.models.templates import DOMAINS
@@ -55,17 +56,13 @@ AGREEMENT_TARGETS = (
 FLAG_ALPHA = 0.05
 SUBMITTED = "submitted"
 
-FINAL_RANK = func.coalesce(
-    ModerationGrade.ruled_rank, ModerationGrade.agreed_rank, ModerationGrade.moderator_rank
-)
-FINAL_GRADE = func.coalesce(
-    ModerationGrade.ruled_grade, ModerationGrade.agreed_grade, ModerationGrade.moderator_grade
-)
+FINAL_RANK = ModerationGrade.final_rank  # SQL: the rule of audit_app/models/moderation.py
+COMPARISON = ModerationGrade.comparison
 
 
 @dataclass(frozen=True)
 class Scope:
-    """Which moderations a report covers. Dates are inclusive days; None means unbounded."""
+    """Which moderations a report covers. Dates are inclusive UK days; None is unbounded."""
 
     start: object = None  # date
     end: object = None  # date
@@ -74,6 +71,8 @@ class Scope:
     auditor_id: int | None = None
     moderator_id: int | None = None
     round_id: int | None = None
+    # The reader: audits they are moderating blind are left out until they submit.
+    reader_id: int | None = None
 
     @property
     def narrows_rounds(self):
@@ -85,11 +84,9 @@ def _conditions(scope):
     """WHERE clauses on Moderation and Audit (both must be in the FROM) for the scope."""
     conditions = [Moderation.status == SUBMITTED]
     if scope.start is not None:
-        conditions.append(Moderation.submitted_at >= datetime.combine(scope.start, time.min))
+        conditions.append(Moderation.submitted_on >= scope.start)
     if scope.end is not None:
-        conditions.append(
-            Moderation.submitted_at < datetime.combine(scope.end + timedelta(days=1), time.min)
-        )
+        conditions.append(Moderation.submitted_on <= scope.end)
     if scope.team_id is not None:
         conditions.append(Audit.case_id.in_(select(Case.id).where(Case.team_id == scope.team_id)))
     if scope.template_id is not None:
@@ -104,6 +101,8 @@ def _conditions(scope):
         conditions.append(Moderation.sample_id.in_(
             select(ModerationSample.id).where(ModerationSample.round_id == scope.round_id)
         ))
+    if scope.reader_id is not None:
+        conditions.append(Audit.id.not_in(blind_moderation.hidden_audit_ids(scope.reader_id)))
     return conditions
 
 
@@ -122,7 +121,7 @@ def _count_if(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-COMPARED = ModerationGrade.comparison.is_not(None)
+COMPARED = COMPARISON.is_not(None)
 
 
 def _int(value):
@@ -308,9 +307,9 @@ def overall_agreement(scope, labels):
     AC1 and the direction of disagreement, all from one GROUP BY query."""
     rows = db.session.execute(
         _grades(scope, ModerationGrade.auditor_rank, FINAL_RANK.label("final_rank"),
-                ModerationGrade.comparison, func.count().label("n"))
+                func.count().label("n"))
         .where(ModerationGrade.item == OVERALL, COMPARED)
-        .group_by(ModerationGrade.auditor_rank, FINAL_RANK, ModerationGrade.comparison)
+        .group_by(ModerationGrade.auditor_rank, FINAL_RANK)
     ).all()
     size = max([len(labels)] + [max(r.auditor_rank, r.final_rank) + 1 for r in rows])
     labels = list(labels) + [f"Grade {i + 1}" for i in range(len(labels), size)]
@@ -318,7 +317,7 @@ def overall_agreement(scope, labels):
     counts = {AGREE: 0, AUDITOR_HIGHER: 0, AUDITOR_LOWER: 0}
     for row in rows:
         matrix[row.auditor_rank][row.final_rank] += row.n
-        counts[row.comparison] += row.n
+        counts[compare_ranks(row.auditor_rank, row.final_rank)] += row.n
     n = sum(counts.values())
     auditor, final = _expand(matrix, labels)
     kappa = cohen_kappa(auditor, final, categories=labels or None)
@@ -359,9 +358,9 @@ def domain_agreement(scope):
     """Agreement per domain, over the compared domain grades (one GROUP BY query)."""
     rows = db.session.execute(
         _grades(scope, ModerationGrade.domain, func.count().label("n"),
-                _count_if(ModerationGrade.comparison == AGREE).label("agree"),
-                _count_if(ModerationGrade.comparison == AUDITOR_HIGHER).label("higher"),
-                _count_if(ModerationGrade.comparison == AUDITOR_LOWER).label("lower"))
+                _count_if(COMPARISON == AGREE).label("agree"),
+                _count_if(COMPARISON == AUDITOR_HIGHER).label("higher"),
+                _count_if(COMPARISON == AUDITOR_LOWER).label("lower"))
         .where(ModerationGrade.domain.is_not(None), COMPARED)
         .group_by(ModerationGrade.domain)
     ).all()
@@ -402,10 +401,10 @@ def auditor_calibration(scope):
         _grades(scope, Audit.auditor_id, User.name,
                 func.count(distinct(Moderation.id)).label("moderated"),
                 _count_if(overall).label("n"),
-                _count_if(and_(overall, ModerationGrade.comparison == AGREE)).label("agree"),
-                _count_if(and_(overall, ModerationGrade.comparison == AUDITOR_HIGHER))
+                _count_if(and_(overall, COMPARISON == AGREE)).label("agree"),
+                _count_if(and_(overall, COMPARISON == AUDITOR_HIGHER))
                 .label("higher"),
-                _count_if(and_(overall, ModerationGrade.comparison == AUDITOR_LOWER))
+                _count_if(and_(overall, COMPARISON == AUDITOR_LOWER))
                 .label("lower"),
                 func.avg(difference).label("mean_difference"))
         .join(User, Audit.auditor_id == User.id)
@@ -501,8 +500,8 @@ def pairs(scope):
         _grades(scope, Moderation.id, ModerationRound.name, Case.reference, Team.name,
                 auditor.name, moderator.name, ModerationGrade.label, ModerationGrade.domain,
                 ModerationGrade.auditor_grade, ModerationGrade.moderator_grade,
-                ModerationGrade.agreed_grade, ModerationGrade.ruled_grade, FINAL_GRADE,
-                ModerationGrade.comparison, challenged, Moderation.submitted_at)
+                ModerationGrade.agreed_grade, ModerationGrade.ruled_grade,
+                ModerationGrade.final_grade, COMPARISON, challenged, Moderation.submitted_on)
         .join(ModerationSample, Moderation.sample_id == ModerationSample.id)
         .join(ModerationRound, ModerationSample.round_id == ModerationRound.id)
         .join(Case, Audit.case_id == Case.id)
@@ -516,6 +515,5 @@ def pairs(scope):
         values[7] = DOMAINS.get(values[7], values[7]) if values[7] else None
         values[13] = COMPARISONS.get(values[13], "Not compared") if values[13] else "Not compared"
         values[14] = "Yes" if values[14] else "No"
-        values[15] = values[15].date() if values[15] else None
         yield values
 

@@ -3,6 +3,7 @@
 from audit_app.models.audits import Action, Answer, Audit, AuditResponse, Escalation
 from audit_app.models.cases import COHORTS, Case, CaseCohort
 from audit_app.models.events import Event
+from audit_app.models.form_posts import FormPost
 from audit_app.models.kept_posts import KeptPost
 from audit_app.models.moderation import (
     Challenge,
@@ -35,6 +36,7 @@ __all__ = [
     "Challenge",
     "Escalation",
     "Event",
+    "FormPost",
     "KeptPost",
     "Moderation",
     "ModerationGrade",

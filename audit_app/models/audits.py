@@ -3,10 +3,10 @@
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from audit_app.extensions import db
-from audit_app.timeutil import utcnow
+from audit_app.timeutil import local_date, utcnow
 
 ALLOCATED, IN_PROGRESS, SUBMITTED, RETURNED = "allocated", "in_progress", "submitted", "returned"
 AUDIT_STATUSES = {
@@ -15,6 +15,8 @@ AUDIT_STATUSES = {
     SUBMITTED: "Submitted",
     RETURNED: "Returned",
 }
+# The auditor may still change the audit.
+EDITABLE = (ALLOCATED, IN_PROGRESS, RETURNED)
 
 
 class Audit(db.Model):
@@ -40,6 +42,9 @@ class Audit(db.Model):
     allocated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     started_at: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None] = mapped_column(index=True)
+    # The audit's date, which its figures are counted by: the UK day it was submitted. Kept
+    # in step with submitted_at (below), so the database can group and filter by day.
+    audited_on: Mapped[date | None] = mapped_column(Date, index=True)
     returned_at: Mapped[datetime | None]
     return_reason: Mapped[str | None] = mapped_column(Text)
     overall_grade: Mapped[str | None] = mapped_column(String(60))
@@ -62,7 +67,12 @@ class Audit(db.Model):
 
     @property
     def is_editable(self):
-        return self.status in (ALLOCATED, IN_PROGRESS, RETURNED)
+        return self.status in EDITABLE
+
+    @validates("submitted_at")
+    def _set_audited_on(self, _key, submitted_at):
+        self.audited_on = local_date(submitted_at)
+        return submitted_at
 
 
 class Answer(db.Model):

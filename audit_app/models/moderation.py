@@ -2,8 +2,8 @@
 
 The auditor's grade is never overwritten. Each compared item (the overall judgement or a
 domain question) keeps the auditor's grade, the moderator's grade, an agreed grade from a
-discussion and a ruled grade from a challenge; the final grade used by the measures is the
-first of ruled, agreed and moderated that is set.
+discussion and a ruled grade from a challenge. The final grade and the comparison are never
+stored: `final` and `compare_ranks` below define them, in Python and (beside each) in SQL.
 """
 
 from datetime import date, datetime
@@ -19,11 +19,15 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    case,
+    func,
+    literal_column,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from audit_app.extensions import db
-from audit_app.timeutil import utcnow
+from audit_app.timeutil import local_date, utcnow
 
 ROUND_KINDS = {
     "qa_quarterly": "Quality assurance officer (quarterly)",
@@ -35,9 +39,34 @@ SAMPLING_METHODS = {
     "simple_random": "Simple random",
     "stratified_team": "Stratified by team",
     "stratified_auditor": "Stratified by auditor",
-    "targeted": "Targeted (Outstanding or Inadequate, or picked by hand)",
+    "targeted": "Targeted (the best or worst grade, or picked by hand)",
     "targeted_then_random": "Targeted first, then random to fill the quota",
 }
+# Why an audit is in a sample (codes from moderation/sampling.py), in words. Targeted reasons
+# name the grade at the top or bottom of the audit's own scale: see sample_reason_label.
+SAMPLE_REASONS = {
+    "random": "Random",
+    "stratified_team": "Stratified by team",
+    "stratified_auditor": "Stratified by auditor",
+    "targeted_top": "Targeted: judged {top}",
+    "targeted_bottom": "Targeted: judged {bottom}",
+    "hand_picked": "Picked by hand",
+}
+TARGETED_REASONS = ("targeted_top", "targeted_bottom")
+
+
+def sample_reason_label(reason, scale, hide_grade=False):
+    """The words for a sample's reason code, on the audit's template scale (best first).
+
+    hide_grade (a blind moderation not yet submitted): a targeted reason names both ends of
+    the scale, so it does not tell the moderator the auditor's grade.
+    """
+    top, bottom = scale[0], scale[-1]
+    if hide_grade and reason in TARGETED_REASONS:
+        return f"Targeted: judged {top} or {bottom}"
+    return SAMPLE_REASONS[reason].format(top=top, bottom=bottom)
+
+
 AGREE, AUDITOR_HIGHER, AUDITOR_LOWER = "agree", "auditor_higher", "auditor_lower"
 COMPARISONS = {
     AGREE: "Agree",
@@ -45,6 +74,51 @@ COMPARISONS = {
     AUDITOR_LOWER: "Auditor lower",
 }
 OVERALL = "overall"
+
+
+# -- The final grade: ONE rule, in Python and in SQL -----------------------------------------
+
+def final(ruled, agreed, moderated):
+    """The final grade of a compared item: the grade ruled on a challenge, else the grade
+    agreed in a discussion, else the moderator's grade (labels, ranks or anything else given
+    in that order). None when none is set."""
+    for value in (ruled, agreed, moderated):
+        if value is not None:
+            return value
+    return None
+
+
+def final_sql(ruled, agreed, moderated):
+    """`final` for the database."""
+    return func.coalesce(ruled, agreed, moderated)
+
+
+# -- The comparison: the auditor's grade against the final grade ------------------------------
+
+def compare_ranks(auditor_rank, final_rank):
+    """AGREE, AUDITOR_HIGHER (auditor's grade better: over-optimistic) or AUDITOR_LOWER.
+
+    Ranks count from 0 for the best grade, so a smaller auditor rank is a higher grade.
+    None when either grade is missing.
+    """
+    if auditor_rank is None or final_rank is None:
+        return None
+    if auditor_rank == final_rank:
+        return AGREE
+    return AUDITOR_HIGHER if auditor_rank < final_rank else AUDITOR_LOWER
+
+
+def compare_ranks_sql(auditor_rank, final_rank):
+    """`compare_ranks` for the database: NULL (no branch matches) when either rank is NULL.
+    The codes are inlined, not bound, so the expression reads the same wherever it is used."""
+    def code(value):
+        return literal_column(f"'{value}'")
+
+    return case(
+        (auditor_rank == final_rank, code(AGREE)),
+        (auditor_rank < final_rank, code(AUDITOR_HIGHER)),
+        (auditor_rank > final_rank, code(AUDITOR_LOWER)),
+    )
 
 round_moderators = Table(
     "round_moderators",
@@ -80,6 +154,8 @@ class ModerationRound(db.Model):
     filters: Mapped[dict] = mapped_column(JSON, default=dict)
     include_moderated: Mapped[bool] = mapped_column(default=False)
     seed: Mapped[int | None] = mapped_column(BigInteger)
+    # NumPy promises the same stream from a seed only within a version: kept with the seed.
+    numpy_version: Mapped[str | None] = mapped_column(String(20))
     frame_size: Mapped[int | None]
     drawn_at: Mapped[datetime | None]
     drawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -100,19 +176,35 @@ class ModerationSample(db.Model):
     """One audit drawn into a round, why it was chosen, and who moderates it."""
 
     __tablename__ = "moderation_samples"
-    __table_args__ = (UniqueConstraint("round_id", "audit_id", name="uq_samples_round_audit"),)
+    __table_args__ = (
+        UniqueConstraint("round_id", "audit_id", name="uq_samples_round_audit"),
+        CheckConstraint(_in("reason", SAMPLE_REASONS), name="known_reason"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("moderation_rounds.id"), index=True)
     audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)
     position: Mapped[int]
-    reason: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(String(20))  # a SAMPLE_REASONS code
     moderator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
     round = relationship("ModerationRound", back_populates="samples")
     audit = relationship("Audit")
     moderator = relationship("User")
     moderation = relationship("Moderation", back_populates="sample", uselist=False)
+
+    @property
+    def reason_label(self):
+        return self.reason_label_for()
+
+    def reason_label_for(self, hidden_elsewhere=False):
+        """Why the audit was chosen, in words, wherever it is shown. In a blind round a
+        targeted reason would tell the moderator the auditor's grade before they grade, so
+        it names both ends of the scale until the moderation is submitted; so it does in any
+        round for a reader moderating the audit blind elsewhere (`hidden_elsewhere`)."""
+        hidden = hidden_elsewhere or (self.round.mode == "blind" and not (
+            self.moderation is not None and self.moderation.status == "submitted"))
+        return sample_reason_label(self.reason, self.audit.template_version.scale, hidden)
 
 
 class Moderation(db.Model):
@@ -130,6 +222,9 @@ class Moderation(db.Model):
     feedback: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(index=True)
+    # The UK day it was submitted, which the agreement report counts it by; kept in step
+    # with submitted_at (below), so the database can group and filter by day.
+    submitted_on: Mapped[date | None] = mapped_column(Date, index=True)
     acknowledged_at: Mapped[datetime | None]
     row_version: Mapped[int] = mapped_column(default=1)
 
@@ -141,6 +236,11 @@ class Moderation(db.Model):
         order_by="ModerationGrade.position",
     )
 
+    @validates("submitted_at")
+    def _set_submitted_on(self, _key, submitted_at):
+        self.submitted_on = local_date(submitted_at)
+        return submitted_at
+
 
 class ModerationGrade(db.Model):
     """One compared item: the overall judgement (item 'overall') or a domain question's key."""
@@ -148,7 +248,6 @@ class ModerationGrade(db.Model):
     __tablename__ = "moderation_grades"
     __table_args__ = (
         UniqueConstraint("moderation_id", "item", name="uq_moderation_grades_item"),
-        CheckConstraint(_in("comparison", COMPARISONS), name="known_comparison"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -166,22 +265,44 @@ class ModerationGrade(db.Model):
     agreed_rank: Mapped[int | None]
     ruled_grade: Mapped[str | None] = mapped_column(String(60))
     ruled_rank: Mapped[int | None]
-    # Auditor's grade against the final grade; set when compared and after every change.
-    comparison: Mapped[str | None] = mapped_column(String(20))
 
     moderation = relationship("Moderation", back_populates="grades")
     challenges = relationship("Challenge", back_populates="grade", order_by="Challenge.id")
 
-    @property
+    # Each of these reads the same on a row (Python) and in a query (SQL).
+    @hybrid_property
     def final_grade(self):
-        return self.ruled_grade or self.agreed_grade or self.moderator_grade
+        return final(self.ruled_grade, self.agreed_grade, self.moderator_grade)
+
+    @final_grade.inplace.expression
+    @classmethod
+    def _final_grade_sql(cls):
+        return final_sql(cls.ruled_grade, cls.agreed_grade, cls.moderator_grade)
+
+    @hybrid_property
+    def final_rank(self):
+        return final(self.ruled_rank, self.agreed_rank, self.moderator_rank)
+
+    @final_rank.inplace.expression
+    @classmethod
+    def _final_rank_sql(cls):
+        return final_sql(cls.ruled_rank, cls.agreed_rank, cls.moderator_rank)
+
+    @hybrid_property
+    def comparison(self):
+        return compare_ranks(self.auditor_rank, self.final_rank)
+
+    @comparison.inplace.expression
+    @classmethod
+    def _comparison_sql(cls):
+        return compare_ranks_sql(cls.auditor_rank, cls.final_rank)
 
     @property
-    def final_rank(self):
-        for rank in (self.ruled_rank, self.agreed_rank, self.moderator_rank):
-            if rank is not None:
-                return rank
-        return None
+    def final_basis(self):
+        """Which grade is final: "ruled", "agreed", "moderator", or None before grading."""
+        return final("ruled" if self.ruled_rank is not None else None,
+                     "agreed" if self.agreed_rank is not None else None,
+                     "moderator" if self.moderator_rank is not None else None)
 
 
 class Challenge(db.Model):

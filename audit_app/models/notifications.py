@@ -32,3 +32,4 @@ class Setting(db.Model):
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
+    row_version: Mapped[int] = mapped_column(default=1, server_default="1")

@@ -39,6 +39,8 @@ class ProgrammeDraw(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
     seed: Mapped[int] = mapped_column(BigInteger)
+    # NumPy promises the same stream from a seed only within a version: kept with the seed.
+    numpy_version: Mapped[str | None] = mapped_column(String(20))
     # team_ids, cohorts, open_on (ISO date): the filter that made the sampling frame.
     filters: Mapped[dict] = mapped_column(JSON)
     requested: Mapped[int]

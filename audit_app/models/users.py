@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -46,7 +46,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
-    # Bumped on password change so other sessions of this user end.
+    # The session generation: every session cookie names it, and the user loader refuses a
+    # cookie naming an older one. Signing out, deactivation and a password change bump it.
     session_version: Mapped[int] = mapped_column(default=1)
     # Incremented on every admin edit; a form posting an older value is a conflicting edit.
     row_version: Mapped[int] = mapped_column(default=1)
@@ -81,7 +82,13 @@ class User(UserMixin, db.Model):
         if has_app_context():
             method = current_app.config.get("PASSWORD_HASH_METHOD", method)
         self.password_hash = generate_password_hash(password, method=method)
-        self.session_version = (self.session_version or 0) + 1
+        self.end_sessions()
+
+    def end_sessions(self):
+        """End every session of this user (on every device) at the next flush. The
+        database does the counting, so two bumps at once are both kept."""
+        if inspect(self).persistent:
+            self.session_version = User.session_version + 1
 
     def check_password(self, password):
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)

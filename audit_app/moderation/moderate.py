@@ -3,24 +3,24 @@
 Plain functions; the views only call these. Every change goes to the event log.
 """
 
-from audit_app.audits.access import managed_team_ids
+from sqlalchemy import select
+
+from audit_app import blind_moderation
 from audit_app.eventlog import record
 from audit_app.extensions import db
-from audit_app.models import Challenge, Moderation, ModerationGrade
+from audit_app.models import Challenge, Moderation, ModerationGrade, ModerationSample
 from audit_app.models.moderation import OVERALL
-from audit_app.moderation.rules import compare_ranks, compared_items, may_moderate
+from audit_app.moderation.rules import compared_items, may_moderate
 from audit_app.notify import notify
+from audit_app.team_managers import manages
 from audit_app.timeutil import utcnow
+from audit_app.versioning import bump, claim
 
 SUBMITTED = "submitted"
 
 
 class ModerationError(Exception):
     """A change the moderation's state or the user's role does not allow."""
-
-
-class VersionConflict(Exception):
-    pass
 
 
 def can_moderate(user, sample):
@@ -35,8 +35,17 @@ def is_submitted(moderation):
     return moderation is not None and moderation.status == SUBMITTED
 
 
-def can_see(user, sample):
-    """The moderator always; once submitted, the auditor, the case's team manager and QA."""
+def can_see(user, sample, hidden=None):
+    """The moderator always; once submitted, the auditor, the case's team manager and QA.
+
+    Nobody sees another sample of an audit they are moderating blind until they submit.
+    `hidden`: blind_moderation.hidden_samples(user), from a page that checks many samples."""
+    if hidden is not None:
+        elsewhere = blind_moderation.hidden_elsewhere(hidden, sample)
+    else:
+        elsewhere = blind_moderation.hides(user, sample.audit_id, except_sample_id=sample.id)
+    if elsewhere:
+        return False
     moderation = sample.moderation
     if moderation is not None and moderation.moderator_id == user.id:
         return True
@@ -47,7 +56,7 @@ def can_see(user, sample):
     audit = sample.audit
     return (
         audit.auditor_id == user.id
-        or audit.case.team_id in managed_team_ids(user)
+        or manages(user, audit.case.team_id)
         or user.has_role("moderator", "admin", "leader")
     )
 
@@ -55,7 +64,7 @@ def can_see(user, sample):
 def may_challenge(user, moderation):
     audit = moderation.audit
     return is_submitted(moderation) and (
-        audit.auditor_id == user.id or audit.case.team_id in managed_team_ids(user)
+        audit.auditor_id == user.id or manages(user, audit.case.team_id)
     )
 
 
@@ -74,6 +83,8 @@ def _auditor_grades(audit):
 
 
 def start(sample, user):
+    """Start moderating a sampled audit; a second start (a double click, or another
+    moderator at the same moment) finds the first one's moderation instead of a second."""
     if sample.moderation is not None:
         return sample.moderation
     if not can_moderate(user, sample):
@@ -81,6 +92,16 @@ def start(sample, user):
     audit = sample.audit
     if audit.status != "submitted":
         raise ModerationError("Only a submitted audit can be moderated.")
+    # Starts and redraws of a round take turns on the round's row, then look again.
+    bump(sample.round)
+    if db.session.scalar(select(ModerationSample.id).where(
+            ModerationSample.id == sample.id)) is None:
+        raise ModerationError("This audit is no longer in the round's sample: it was redrawn.")
+    started = db.session.scalar(select(Moderation).where(Moderation.sample_id == sample.id))
+    if started is not None:
+        if started.moderator_id != user.id:
+            raise ModerationError("Another moderator has just started moderating this audit.")
+        return started
     given = _auditor_grades(audit)
     moderation = Moderation(sample=sample, audit_id=audit.id, moderator_id=user.id,
                             mode=sample.round.mode)
@@ -98,19 +119,13 @@ def start(sample, user):
     return moderation
 
 
-def _check_version(moderation, submitted):
-    if submitted is None or int(submitted) != moderation.row_version:
-        raise VersionConflict()
-    moderation.row_version += 1
-
-
 def save(moderation, user, submitted_version, grades, feedback):
     """Store the moderator's grades {item: label or None} and feedback on a draft."""
     if moderation.moderator_id != user.id:
         raise ModerationError("Only the moderator can change this moderation.")
     if is_submitted(moderation):
         raise ModerationError("This moderation has been submitted.")
-    _check_version(moderation, submitted_version)
+    claim(moderation, submitted_version, Moderation.status != SUBMITTED)
     version = moderation.audit.template_version
     for grade in moderation.grades:
         if grade.item in grades:
@@ -135,12 +150,11 @@ def submit(moderation, user, submitted_version):
         raise ModerationError("This moderation has already been submitted.")
     if submission_problems(moderation):
         raise ModerationError("The moderation is not complete.")
-    _check_version(moderation, submitted_version)
+    claim(moderation, submitted_version, Moderation.status != SUBMITTED)
     # The audit cannot change once submitted, but read its grades again to be sure.
     given = _auditor_grades(moderation.audit)
     for grade in moderation.grades:
         grade.auditor_grade, grade.auditor_rank = given.get(grade.item, (None, None))
-        grade.comparison = compare_ranks(grade.auditor_rank, grade.final_rank)
         record("moderation", moderation.id, "graded",
                {"item": grade.item, "grade": grade.auditor_grade},
                {"item": grade.item, "grade": grade.moderator_grade,
@@ -160,9 +174,17 @@ def acknowledge(moderation, user):
         raise ModerationError("Only the auditor acknowledges the feedback.")
     if not is_submitted(moderation):
         raise ModerationError("There is no feedback to acknowledge yet.")
+    _take_turn(moderation)
+    db.session.refresh(moderation, ["acknowledged_at"])
     if moderation.acknowledged_at is None:
         moderation.acknowledged_at = utcnow()
         record("moderation", moderation.id, "feedback_acknowledged", actor=user)
+
+
+def _take_turn(moderation):
+    """Changes to one moderation's result take turns on its row (one UPDATE); a check made
+    after this sees whatever a concurrent change (a double click) committed first."""
+    bump(moderation)
 
 
 def _set_final(grade, field, label):
@@ -170,7 +192,6 @@ def _set_final(grade, field, label):
     before = {"final": grade.final_grade, "comparison": grade.comparison}
     setattr(grade, f"{field}_grade", label)
     setattr(grade, f"{field}_rank", version.grade_rank(label))
-    grade.comparison = compare_ranks(grade.auditor_rank, grade.final_rank)
     return before, {"final": grade.final_grade, "comparison": grade.comparison}
 
 
@@ -189,7 +210,9 @@ def raise_challenge(grade, user, proposed, reasons):
     moderation = grade.moderation
     if not may_challenge(user, moderation):
         raise ModerationError("Only the auditor or the case's team manager can challenge.")
-    if any(c.outcome is None for c in grade.challenges):
+    _take_turn(moderation)
+    if db.session.scalar(select(Challenge.id).where(
+            Challenge.grade_id == grade.id, Challenge.outcome.is_(None)).limit(1)):
         raise ModerationError("This grade already has a challenge waiting for a ruling.")
     if moderation.audit.template_version.grade_rank(proposed) is None:
         raise ModerationError("Select the grade you think is right")
@@ -208,6 +231,8 @@ def raise_challenge(grade, user, proposed, reasons):
 
 
 def rule(challenge, user, outcome, ruling):
+    _take_turn(challenge.grade.moderation)
+    db.session.refresh(challenge, ["outcome"])
     if challenge.outcome is not None:
         raise ModerationError("This challenge has already been ruled on.")
     if not may_rule(user, challenge):

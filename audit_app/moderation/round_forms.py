@@ -21,7 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from audit_app.forms import GovDateField, GovIntegerField, VersionField, choices
+from audit_app.forms import FormTokenField, GovDateField, GovIntegerField, VersionField, choices
 from audit_app.models.moderation import MODES, ROUND_KINDS, SAMPLING_METHODS
 from audit_app.moderation.sampling import MAX_SEED
 
@@ -37,10 +37,11 @@ METHOD_HINTS = {
     "stratified_team": "Each team gets a share of the quota in proportion to its audits, "
                        "and at least one when the quota allows.",
     "stratified_auditor": "Every auditor is sampled once before anyone is sampled twice.",
-    "targeted": "Every audit judged Outstanding or Inadequate. You can add others by case "
+    "targeted": "Every audit judged the best or worst grade of its template's scale (on the "
+                "Ofsted scale, Outstanding or Inadequate). You can add others by case "
                 "reference after the draw.",
-    "targeted_then_random": "Every audit judged Outstanding or Inadequate, then random audits "
-                            "until the quota is reached.",
+    "targeted_then_random": "Every audit judged the best or worst grade of its template's "
+                            "scale, then random audits until the quota is reached.",
 }
 SEED_HINT = ("Leave blank for a new random seed. To repeat an earlier draw, enter its seed: "
              "the same seed, method and frame give the same audits.")
@@ -93,6 +94,7 @@ class RoundForm(FlaskForm):
         description="Leave all unticked to sample every auditor.", validators=[Optional()])
     include_moderated = BooleanField(
         "Include audits already sampled in another round", widget=GovCheckboxInput())
+    form_token = FormTokenField()
     submit = SubmitField("Create round", widget=GovSubmitInput())
 
     def __init__(self, moderators, templates, teams, auditors, *args, **kwargs):

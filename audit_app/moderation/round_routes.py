@@ -5,9 +5,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from audit_app import blind_moderation, once
 from audit_app.authz import roles_required
 from audit_app.extensions import db
-from audit_app.forms import EditConflict
 from audit_app.models import (
     Audit,
     AuditTemplate,
@@ -27,6 +27,7 @@ from audit_app.moderation.round_forms import (
     RedrawForm,
     RoundForm,
 )
+from audit_app.versioning import EditConflict
 
 VIEW_ROLES = ("moderator", "admin", "leader")
 CHANGE_ROLES = ("moderator", "admin")
@@ -86,6 +87,10 @@ def _round_form():
 def new_round():
     form = _round_form()
     if form.validate_on_submit():
+        token = form.form_token.data
+        repeat = once.repeated(token, current_user, url_for("moderation.list_rounds"))
+        if repeat is not None:
+            return repeat
         moderators = db.session.scalars(
             select(User).where(User.id.in_([int(i) for i in form.moderator_ids.data]))).all()
         try:
@@ -101,10 +106,12 @@ def new_round():
             db.session.rollback()
             form[error.field or "name"].errors.append(str(error))
         else:
+            here = url_for("moderation.view_round", round_id=round_.id)
+            once.led_to(token, here)
             db.session.commit()
             flash(f"Round {round_.name} created. Draw its sample when the period's audits "
                   "are in.")
-            return redirect(url_for("moderation.view_round", round_id=round_.id))
+            return redirect(here)
     return render_template(
         "moderation/round_form.html", form=form, page_errors=_errors(form),
         mode_hints=MODE_HINTS,
@@ -120,6 +127,7 @@ def _samples(round_):
             selectinload(ModerationSample.audit).selectinload(Audit.case)
             .selectinload(Case.team),
             selectinload(ModerationSample.audit).selectinload(Audit.auditor),
+            selectinload(ModerationSample.audit).selectinload(Audit.template_version),
             selectinload(ModerationSample.moderator),
             selectinload(ModerationSample.moderation),
         )
@@ -127,17 +135,24 @@ def _samples(round_):
     ).all()
 
 
-def _can_open(sample):
+def _can_open(sample, hidden):
     """Link to the moderation page only for those it lets in. Everyone who reaches a round
-    page may read a submitted moderation, so only unsubmitted ones need the full check."""
-    return moderate.is_submitted(sample.moderation) or moderate.can_see(current_user, sample)
+    page may read a submitted moderation, except of an audit they are moderating blind in
+    another sample, so only those and unsubmitted ones need the full check."""
+    if (moderate.is_submitted(sample.moderation)
+            and not blind_moderation.hidden_elsewhere(hidden, sample)):
+        return True
+    return moderate.can_see(current_user, sample, hidden)
 
 
 def _round_page(round_, draw_form=None, pick_form=None, page_errors=()):
     drawn = round_.drawn_at is not None
     samples = _samples(round_)
-    rows = [{"sample": s, "reason": rounds.shown_reason(round_, s),
-             "status": rounds.moderation_status(s), "link": _can_open(s)} for s in samples]
+    hidden = blind_moderation.hidden_samples(current_user)
+    rows = [{"sample": s,
+             "reason": s.reason_label_for(blind_moderation.hidden_elsewhere(hidden, s)),
+             "status": rounds.moderation_status(s), "link": _can_open(s, hidden)}
+            for s in samples]
     can_change = current_user.has_role(*CHANGE_ROLES)
     if draw_form is None and not drawn and can_change:
         draw_form = DrawForm(formdata=None, version=round_.row_version)

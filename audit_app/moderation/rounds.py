@@ -6,13 +6,12 @@ callers commit (or roll back on an error).
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
 
-from sqlalchemy import case, exists, func, select, update
+from sqlalchemy import case, exists, func, select
 
+from audit_app import blind_moderation
 from audit_app.eventlog import record, snapshot
 from audit_app.extensions import db
-from audit_app.forms import EditConflict
 from audit_app.models import (
     Audit,
     AuditTemplate,
@@ -29,14 +28,14 @@ from audit_app.models.audits import SUBMITTED
 from audit_app.models.moderation import MODES, ROUND_KINDS, SAMPLING_METHODS
 from audit_app.moderation import sampling
 from audit_app.moderation.rules import may_moderate
+from audit_app.programmes.sampling import NUMPY_VERSION
 from audit_app.timeutil import utcnow
+from audit_app.versioning import claim
 
 ROUND_FIELDS = ("name", "period_start", "period_end", "kind", "mode", "quota", "method",
                 "filters", "include_moderated")
 MODERATION_STATUSES = {None: "Not started", "in_progress": "In progress",
                        "submitted": "Submitted"}
-# What a blind round shows for a targeted audit until its moderation is submitted.
-BLIND_TARGETED = "Targeted: judged Outstanding or Inadequate"
 
 
 class RoundError(Exception):
@@ -112,32 +111,26 @@ def create_round(*, name, period_start, period_end, kind, mode, quota, method, m
     return round_
 
 
-def _period_bounds(start, end):
-    """[start, end) in stored time for a period of whole days, both ends inclusive.
-
-    Timestamps are naive UTC and days are compared as UTC days, as elsewhere in the app.
-    """
-    return datetime.combine(start, time.min), datetime.combine(end + timedelta(days=1), time.min)
-
-
 def frame_for(round_):
-    """Submitted audits in the round's period that match its filters, sorted by audit id.
+    """Submitted audits in the round's period (by their UK day, audited_on, both ends
+    included) that match its filters, sorted by audit id.
 
     An audit sampled in another round is excluded (and counted) unless the round includes
-    already-moderated audits: one audit should not be moderated twice by accident.
+    already-moderated audits: one audit should not be moderated twice by accident. An audit
+    in someone's unfinished blind moderation is always excluded: another round would show
+    its grades to its blind moderator.
     """
-    start, end = _period_bounds(round_.period_start, round_.period_end)
     elsewhere = exists().where(ModerationSample.audit_id == Audit.id,
                                ModerationSample.round_id != round_.id)
+    blind_elsewhere = blind_moderation.in_unfinished_blind_moderation(Audit.id, round_.id)
     query = (
-        select(Audit.id, Case.team_id, Team.name, Audit.auditor_id, User.name,
-               Audit.overall_rank, TemplateVersion.scale, elsewhere.label("elsewhere"))
+        select(Audit.id, Case.team_id, Audit.auditor_id, Audit.overall_rank,
+               TemplateVersion.scale, elsewhere.label("elsewhere"),
+               blind_elsewhere.label("blind_elsewhere"))
         .join(Case, Audit.case_id == Case.id)
-        .join(Team, Case.team_id == Team.id)
-        .join(User, Audit.auditor_id == User.id)
         .join(TemplateVersion, Audit.template_version_id == TemplateVersion.id)
-        .where(Audit.status == SUBMITTED, Audit.submitted_at >= start,
-               Audit.submitted_at < end)
+        .where(Audit.status == SUBMITTED,
+               Audit.audited_on.between(round_.period_start, round_.period_end))
         .order_by(Audit.id)
     )
     filters = round_.filters or {}
@@ -148,29 +141,18 @@ def frame_for(round_):
     if filters.get("auditor_ids"):
         query = query.where(Audit.auditor_id.in_(filters["auditor_ids"]))
     records, excluded = [], set()
-    for audit_id, team_id, team_name, auditor_id, auditor_name, rank, scale, other in (
-            db.session.execute(query)):
-        if other and not round_.include_moderated:
+    for audit_id, team_id, auditor_id, rank, scale, other, blind in db.session.execute(query):
+        if blind or (other and not round_.include_moderated):
             excluded.add(audit_id)
             continue
-        records.append(sampling.FrameRecord(audit_id, team_id, team_name, auditor_id,
-                                            auditor_name, rank, len(scale)))
+        records.append(sampling.FrameRecord(audit_id, team_id, auditor_id, rank, len(scale)))
     return Frame(records, frozenset(excluded))
 
 
 def _claim(round_, version):
-    """Bump the round's version only if nobody has changed it since `version` (the version
-    the user's page showed, or the one loaded): two draws of one round cannot both win."""
-    expected = round_.row_version if version is None else int(version)
-    result = db.session.execute(
-        update(ModerationRound)
-        .where(ModerationRound.id == round_.id, ModerationRound.row_version == expected)
-        .values(row_version=expected + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise EditConflict()
-    round_.row_version = expected + 1
+    """Claim the round at `version` (the version the user's page showed, or the one loaded):
+    two draws of one round cannot both win."""
+    claim(round_, round_.row_version if version is None else version)
 
 
 def _assign(samples, moderators, by_id):
@@ -213,12 +195,14 @@ def _sample(round_, user, seed, hand_picked, action, before=None, note=None):
     unassigned = _assign(samples, round_.moderators, by_id)
     db.session.add_all(samples)
     round_.seed = seed
+    round_.numpy_version = NUMPY_VERSION
     round_.frame_size = frame.size
     round_.drawn_at = utcnow()
     round_.drawn_by_id = user.id
     db.session.flush()
     after = {
-        "seed": seed, "method": round_.method, "quota": round_.quota,
+        "seed": seed, "numpy_version": NUMPY_VERSION, "method": round_.method,
+        "quota": round_.quota,
         "frame_size": frame.size, "excluded": frame.excluded,
         # The frame itself, so the draw can be repeated even after late submissions.
         "frame_audit_ids": [r.audit_id for r in frame.records],
@@ -261,7 +245,8 @@ def redraw(round_, user, reason, seed=None, version=None):
         raise RoundError(f"Moderation has started on {started} of the audits in this "
                          "round, so it cannot be redrawn")
     _claim(round_, version)
-    before = {"seed": round_.seed, "frame_size": round_.frame_size,
+    before = {"seed": round_.seed, "numpy_version": round_.numpy_version,
+              "frame_size": round_.frame_size,
               "audit_ids": [s.audit_id for s in round_.samples]}
     hand_picked = [s.audit_id for s in round_.samples if s.reason == sampling.PICKED_BY_HAND]
     round_.samples.clear()
@@ -346,19 +331,6 @@ def _assign_least_loaded(round_, sample, frame_record):
 
 
 # --- reading ------------------------------------------------------------------------------
-
-
-def shown_reason(round_, sample):
-    """Why the audit was chosen, as the round page shows it.
-
-    In a blind round a targeted reason would tell the moderator the auditor's grade before
-    they grade, so it names both ends of the scale until the moderation is submitted.
-    """
-    if (round_.mode == "blind"
-            and sample.reason in (sampling.JUDGED_BEST, sampling.JUDGED_WORST)
-            and not (sample.moderation and sample.moderation.status == "submitted")):
-        return BLIND_TARGETED
-    return sample.reason
 
 
 def moderation_status(sample):

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from audit_app.extensions import db
-from audit_app.models import Challenge, Moderation, ModerationGrade, ModerationSample
+from audit_app.models import Audit, Challenge, Moderation, ModerationGrade, ModerationSample
 from audit_app.moderation import bp
 from audit_app.moderation import moderate as rules
 from audit_app.moderation.forms import (
@@ -18,6 +18,7 @@ from audit_app.moderation.forms import (
     grades_from,
     moderation_form,
 )
+from audit_app.versioning import EditConflict
 
 
 def _sample(sample_id):
@@ -56,10 +57,13 @@ def moderate(sample_id):
             try:
                 rules.save(moderation, current_user, form.version.data, grades,
                            form.feedback.data)
-            except rules.VersionConflict:
+            except EditConflict:
                 # Keep what was typed on the page, show what the other save holds.
                 db.session.rollback()
                 moderation = db.session.get(Moderation, moderation.id)
+                if rules.is_submitted(moderation):
+                    flash("This moderation has already been submitted.")
+                    return redirect(url_for("moderation.moderate", sample_id=sample.id))
                 form.version.raw_data = [str(moderation.row_version)]
                 return render_template(
                     "moderation/moderate.html", sample=sample, moderation=moderation,
@@ -114,15 +118,20 @@ def _result(sample, moderation):
 @bp.route("/samples/<int:sample_id>/start", methods=["POST"])
 @login_required
 def start_moderation(sample_id):
-    sample = _sample(sample_id)
+    sample = db.get_or_404(ModerationSample, sample_id)
     if not rules.can_moderate(current_user, sample):
+        if sample.moderation is not None and current_user in sample.round.moderators:
+            # Two moderators of the round chose this audit at the same moment.
+            flash("Another moderator has just started moderating this audit.")
+            return redirect(url_for("moderation.view_round", round_id=sample.round_id))
         abort(403)
     try:
         rules.start(sample, current_user)
     except rules.ModerationError as error:
+        db.session.rollback()
         flash(str(error))
-    else:
-        db.session.commit()
+        return redirect(url_for("moderation.view_round", round_id=sample.round_id))
+    db.session.commit()
     return redirect(url_for("moderation.moderate", sample_id=sample.id))
 
 
@@ -197,7 +206,12 @@ def view_challenge(challenge_id):
         if not may_rule:
             abort(403)
         if form.validate_on_submit():
-            rules.rule(challenge, current_user, form.outcome.data, form.ruling.data)
+            try:
+                rules.rule(challenge, current_user, form.outcome.data, form.ruling.data)
+            except rules.ModerationError as error:
+                db.session.rollback()
+                flash(str(error))
+                return redirect(url_for("moderation.view_challenge", challenge_id=challenge_id))
             db.session.commit()
             flash(f"Challenge {form.outcome.data}.")
             return redirect(url_for("moderation.moderate", sample_id=grade.moderation.sample_id))
@@ -213,7 +227,8 @@ def my_feedback():
         select(Moderation)
         .where(Moderation.status == "submitted",
                Moderation.audit.has(auditor_id=current_user.id))
-        .options(selectinload(Moderation.audit), selectinload(Moderation.grades))
+        .options(selectinload(Moderation.audit).selectinload(Audit.case),
+                 selectinload(Moderation.grades))
         .order_by(Moderation.submitted_at.desc())
     ).all()
     return render_template("moderation/my_feedback.html", moderations=moderations)

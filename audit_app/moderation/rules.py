@@ -1,19 +1,8 @@
-"""Pure rules of moderation, shared by the workflow, the sampler and the measures."""
+"""Pure rules of moderation, shared by the workflow, the sampler and the measures.
 
-from audit_app.models.moderation import AGREE, AUDITOR_HIGHER, AUDITOR_LOWER
-
-
-def compare_ranks(auditor_rank, final_rank):
-    """'agree', 'auditor_higher' (auditor's grade better: over-optimistic) or 'auditor_lower'.
-
-    Ranks count from 0 for the best grade, so a smaller auditor rank is a higher grade.
-    None when either grade is missing.
-    """
-    if auditor_rank is None or final_rank is None:
-        return None
-    if auditor_rank == final_rank:
-        return AGREE
-    return AUDITOR_HIGHER if auditor_rank < final_rank else AUDITOR_LOWER
+The final grade and the comparison are defined beside the model, in
+audit_app/models/moderation.py (`final`, `compare_ranks`), so SQL and Python share them.
+"""
 
 
 def compared_items(version):

@@ -20,10 +20,12 @@ METHODS = (SIMPLE_RANDOM, STRATIFIED_TEAM, STRATIFIED_AUDITOR, TARGETED, TARGETE
 # Methods where people may add audits by hand, on top of the rule-based picks.
 HAND_PICK_METHODS = (TARGETED, TARGETED_THEN_RANDOM)
 
-RANDOM = "Random"
-PICKED_BY_HAND = "Picked by hand"
-JUDGED_BEST = "Targeted: judged Outstanding"
-JUDGED_WORST = "Targeted: judged Inadequate"
+# Why each audit was drawn: codes, stored as they are (models.moderation.SAMPLE_REASONS has
+# the words). Stratified draws give their method's code.
+RANDOM = "random"
+PICKED_BY_HAND = "hand_picked"
+JUDGED_TOP = "targeted_top"  # judged the best grade of its template's scale
+JUDGED_BOTTOM = "targeted_bottom"  # judged the worst
 
 MAX_SEED = 2**63 - 1  # the round stores the seed in a signed 64-bit column
 
@@ -34,18 +36,17 @@ class FrameRecord:
 
     audit_id: int
     team_id: int
-    team_name: str
     auditor_id: int
-    auditor_name: str
     overall_rank: int | None
     scale_size: int
 
 
 def draw_sample(frame, method, quota, seed, hand_picked=()):
-    """[(audit_id, reason)] in draw order.
+    """[(audit_id, reason code)] in draw order.
 
     Random methods draw min(quota, frame size) audits. Targeted takes every audit judged
-    at either end of its scale, whatever the quota, plus any `hand_picked` audit ids;
+    at either end of its own scale (by rank: the best or the worst grade, whatever the
+    labels), whatever the quota, plus any `hand_picked` audit ids;
     targeted_then_random then fills up to the quota at random from the rest.
     """
     if method not in METHODS:
@@ -93,9 +94,9 @@ def _targeted(frame, hand_picked):
         if record.overall_rank is None:
             continue  # templates without an overall judgement are never targeted
         if record.overall_rank == 0:
-            chosen.append((record.audit_id, JUDGED_BEST))
+            chosen.append((record.audit_id, JUDGED_TOP))
         elif record.overall_rank == record.scale_size - 1:
-            chosen.append((record.audit_id, JUDGED_WORST))
+            chosen.append((record.audit_id, JUDGED_BOTTOM))
     taken = {audit_id for audit_id, _ in chosen}
     chosen.extend((audit_id, PICKED_BY_HAND) for audit_id in hand_picked if audit_id not in taken)
     return chosen
@@ -133,16 +134,14 @@ def proportional_allocation(sizes, quota):
 
 def _stratified_team(frame, quota, rng):
     by_team = defaultdict(list)
-    names = {}
     for record in frame:
         by_team[record.team_id].append(record)
-        names[record.team_id] = record.team_name
     allocation = proportional_allocation({t: len(rs) for t, rs in by_team.items()}, quota)
     chosen = []
     for team_id in sorted(by_team):  # fixed order keeps the generator's calls reproducible
         members = by_team[team_id]
         picks = rng.permutation(len(members))[: allocation[team_id]]
-        chosen.extend((members[i].audit_id, f"Stratified: {names[team_id]}") for i in picks)
+        chosen.extend((members[i].audit_id, STRATIFIED_TEAM) for i in picks)
     return chosen
 
 
@@ -150,10 +149,8 @@ def _stratified_auditor(frame, quota, rng):
     """Auditors in random order, each one's audits in random order, then round-robin: every
     auditor is covered once before anyone is covered twice."""
     by_auditor = defaultdict(list)
-    names = {}
     for record in frame:
         by_auditor[record.auditor_id].append(record)
-        names[record.auditor_id] = record.auditor_name
     auditors = sorted(by_auditor)
     auditors = [auditors[i] for i in rng.permutation(len(auditors))]
     queues = []
@@ -164,8 +161,8 @@ def _stratified_auditor(frame, quota, rng):
     quota = min(quota, len(frame))
     depth = 0
     while len(chosen) < quota:
-        for auditor_id, queue in zip(auditors, queues, strict=True):
+        for queue in queues:
             if depth < len(queue) and len(chosen) < quota:
-                chosen.append((queue[depth].audit_id, f"Stratified: {names[auditor_id]}"))
+                chosen.append((queue[depth].audit_id, STRATIFIED_AUDITOR))
         depth += 1
     return chosen

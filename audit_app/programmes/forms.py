@@ -16,7 +16,13 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from audit_app.forms import GovDateField, GovIntegerField, VersionField, choices
+from audit_app.forms import (
+    FormTokenField,
+    GovDateField,
+    GovIntegerField,
+    VersionField,
+    choices,
+)
 from audit_app.models import COHORTS
 from audit_app.programmes.sampling import MAX_SEED
 from audit_app.programmes.services import MAX_DRAW
@@ -56,6 +62,7 @@ class ProgrammeForm(FlaskForm):
                     "Changing it applies to cases allocated from then on.",
     )
     version = VersionField()
+    form_token = FormTokenField()
     submit = SubmitField("Save programme", widget=GovSubmitInput())
 
     def __init__(self, templates, *args, **kwargs):
@@ -149,6 +156,7 @@ class DrawForm(FlaskForm):
         validators=[InputRequired(message="Select at least one auditor")],
         invalid_choice_message="Select auditors from the list",
     )
+    form_token = FormTokenField()
     submit = SubmitField("Draw cases", widget=GovSubmitInput())
 
     def __init__(self, teams, auditors, *args, **kwargs):

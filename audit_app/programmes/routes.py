@@ -3,15 +3,16 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from audit_app import once
 from audit_app.authz import roles_required
 from audit_app.extensions import db
-from audit_app.forms import EditConflict, check_version
 from audit_app.models import Audit, Case, Programme, ProgrammeDraw, Team
 from audit_app.programmes import bp, sampling, services
 from audit_app.programmes.forms import AllocateForm, DrawForm, ProgrammeForm
 from audit_app.programmes.services import MANAGE_ROLES, READ_ROLES, ProgrammeError
 from audit_app.settings import get_setting
 from audit_app.templating import format_date
+from audit_app.versioning import EditConflict, claim
 
 PAGE_SIZE = 50
 
@@ -60,15 +61,21 @@ def new_programme():
     templates = services.templates_with_published_version()
     form = ProgrammeForm(templates)
     if form.validate_on_submit():
+        token = form.form_token.data
+        repeat = once.repeated(token, current_user, url_for("programmes.list_programmes"))
+        if repeat is not None:
+            return repeat
         try:
             programme = services.create_programme(actor=current_user, **_programme_values(form))
         except ProgrammeError as error:
             db.session.rollback()
             _show_errors(form, error)
         else:
+            here = url_for("programmes.programme", programme_id=programme.id)
+            once.led_to(token, here)
             db.session.commit()
             flash(f"Programme {programme.name} created.")
-            return redirect(url_for("programmes.programme", programme_id=programme.id))
+            return redirect(here)
     return render_template(
         "programmes/programme_form.html", form=form, programme=None, templates=templates
     )
@@ -140,7 +147,7 @@ def edit_programme(programme_id):
     context = {"programme": programme, "templates": templates}
     if form.validate_on_submit():
         try:
-            check_version(programme, form.version.data)
+            claim(programme, form.version.data)
             services.update_programme(programme, _programme_values(form), actor=current_user)
         except EditConflict:
             db.session.rollback()
@@ -222,6 +229,10 @@ def draw(programme_id):
     form = DrawForm(_teams(), services.auditors())
     if form.validate_on_submit():
         seed = form.seed.data if form.seed.data is not None else sampling.fresh_seed()
+        here = url_for("programmes.programme", programme_id=programme_id, _anchor="draws")
+        token = form.form_token.data
+        if (repeat := once.repeated(token, current_user, here)) is not None:
+            return repeat
         try:
             outcome = services.draw_cases(
                 programme, flt=_draw_filter(form), requested=form.requested.data, seed=seed,
@@ -234,10 +245,10 @@ def draw(programme_id):
             # Keep the seed, so correcting the form and drawing again draws the same cases.
             form.seed.raw_data = [str(seed)]
         else:
+            once.led_to(token, here)
             db.session.commit()
             flash(_drawn_message(outcome))
-            return redirect(url_for("programmes.programme", programme_id=programme.id,
-                                    _anchor="draws"))
+            return redirect(here)
     return render_template(
         "programmes/draw.html", form=form, programme=programme,
         policy=get_setting("conflict_of_interest"),

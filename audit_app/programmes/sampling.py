@@ -9,6 +9,9 @@ import secrets
 
 import numpy as np
 
+# NumPy promises the same stream from a seed only within a version, so every draw stores the
+# version beside its seed (programme draws and moderation rounds alike).
+NUMPY_VERSION = np.__version__
 # Seeds are stored in a signed 64-bit column, so they are kept below 2**63.
 MAX_SEED = 2**63 - 1
 

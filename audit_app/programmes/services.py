@@ -28,8 +28,10 @@ from audit_app.models.audits import ALLOCATED, IN_PROGRESS, RETURNED, SUBMITTED
 from audit_app.models.templates import PUBLISHED
 from audit_app.programmes import sampling
 from audit_app.settings import get_setting
+from audit_app.team_managers import managed_team_ids, manages
 from audit_app.templating import format_date
 from audit_app.timeutil import utcnow
+from audit_app.versioning import bump
 
 # The quality-assurance team runs programmes; leaders and practice leads may read them.
 MANAGE_ROLES = ("admin", "moderator")
@@ -152,17 +154,12 @@ def allocation_counts(programme_ids):
 # Conflict of interest ---------------------------------------------------------------------
 
 
-def manages_case_team(auditor, case):
-    """The conflict of interest rule: the auditor manages the team the case belongs to."""
-    return case.team is not None and case.team.manager_id == auditor.id
-
-
 def conflict_decision(auditor, case, policy):
     """None when there is no conflict; else the policy: "warn" allocates and flags the audit,
-    "block" refuses the allocation."""
+    "block" refuses the allocation. The conflict: the auditor manages the case's team."""
     if policy not in (WARN, BLOCK):
         raise ValueError(f"unknown conflict of interest policy {policy!r}")
-    return policy if manages_case_team(auditor, case) else None
+    return policy if manages(auditor, case.team_id) else None
 
 
 def conflict_message(auditor, case):
@@ -175,11 +172,11 @@ def conflict_message(auditor, case):
 
 
 def _lock(programme):
-    """Serialise allocations to one programme (PostgreSQL; SQLite serialises writes anyway),
-    so the "already in this programme" check cannot race."""
-    db.session.execute(
-        select(Programme.id).where(Programme.id == programme.id).with_for_update()
-    )
+    """Allocations to one programme take turns: this bumps its row version (one UPDATE,
+    which holds the row, and on SQLite the database, until the transaction ends), so the
+    "already in this programme" checks and draws that follow see every earlier allocation,
+    and an edit of the programme rendered before this allocation conflicts."""
+    bump(programme)
 
 
 def find_case(reference):
@@ -378,19 +375,20 @@ class Unallocatable(ValueError):
         self.cases = cases
 
 
-def assign_round_robin(cases, auditors, policy, conflicted=manages_case_team):
+def assign_round_robin(cases, auditors, policy, managed):
     """[(case, auditor, conflict of interest)] for `cases` in order.
 
     Auditors take turns: each case goes to the auditor who has waited longest and has no
-    conflict of interest with it. When every auditor has one, "warn" gives the case to the
-    longest-waiting auditor, flagged, and "block" raises Unallocatable listing such cases.
+    conflict of interest with it (`managed`: {auditor id: ids of the teams they manage}).
+    When every auditor has one, "warn" gives the case to the longest-waiting auditor,
+    flagged, and "block" raises Unallocatable listing such cases.
     """
     if not auditors:
         raise ValueError("at least one auditor is needed")
     queue = list(auditors)
     plan, refused = [], []
     for case in cases:
-        free = next((a for a in queue if not conflicted(a, case)), None)
+        free = next((a for a in queue if case.team_id not in managed.get(a.id, ())), None)
         if free is None and policy == BLOCK:
             refused.append(case)
             continue
@@ -443,7 +441,8 @@ def draw_cases(programme, *, flt, requested, seed, auditor_ids, include_recent=F
         )
     }
     try:
-        plan = assign_round_robin([by_id[i] for i in chosen_ids], chosen_auditors, policy)
+        plan = assign_round_robin([by_id[i] for i in chosen_ids], chosen_auditors, policy,
+                                  {a.id: managed_team_ids(a) for a in chosen_auditors})
     except Unallocatable as error:
         refs = ", ".join(c.reference for c in error.cases)
         raise ProgrammeError({"auditor_ids": (
@@ -454,6 +453,7 @@ def draw_cases(programme, *, flt, requested, seed, auditor_ids, include_recent=F
     draw = ProgrammeDraw(
         programme_id=programme.id,
         seed=seed,
+        numpy_version=sampling.NUMPY_VERSION,
         filters=flt.as_json(requested),
         requested=requested,
         frame_size=len(frame),
@@ -474,6 +474,7 @@ def draw_cases(programme, *, flt, requested, seed, auditor_ids, include_recent=F
     record("programme_draw", draw.id, "drawn", after={
         "programme_id": programme.id,
         "seed": str(seed),  # as text: JSON readers lose precision past 2**53
+        "numpy_version": draw.numpy_version,
         "filters": draw.filters,
         "requested": requested,
         "frame_size": draw.frame_size,

@@ -1,4 +1,7 @@
+from dataclasses import replace
+
 from flask import abort, render_template, request
+from flask_login import current_user
 
 from audit_app.authz import roles_required
 from audit_app.measures.agreement import (
@@ -12,11 +15,11 @@ from audit_app.measures.agreement import (
 from audit_app.measures.figures import SMALL_SAMPLE, p_text, percent
 from audit_app.reports import bp, exports, services
 from audit_app.reports.forms import AgreementFilterForm
-from audit_app.timeutil import utcnow
+from audit_app.timeutil import today
 
 
 def _filter_form():
-    return AgreementFilterForm(services.filter_options(utcnow().date()), request.args)
+    return AgreementFilterForm(services.filter_options(today()), request.args)
 
 
 def _valid_form_or_400():
@@ -26,11 +29,16 @@ def _valid_form_or_400():
     return form
 
 
+def _scope(form):
+    """The form's scope, less the audits the reader is moderating blind."""
+    return replace(form.scope(), reader_id=current_user.id)
+
+
 @bp.route("/agreement")
 @roles_required(*services.REPORT_ROLES)
 def agreement():
     form = _filter_form()
-    report = agreement_report(form.scope()) if form.validate() else None
+    report = agreement_report(_scope(form)) if form.validate() else None
     return render_template(
         "reports/agreement.html", form=form, report=report,
         scope_lines=services.scope_lines(form) if report else [],
@@ -41,7 +49,7 @@ def agreement():
 
 def _report_table():
     form = _valid_form_or_400()
-    report = agreement_report(form.scope())
+    report = agreement_report(_scope(form))
     return services.report_rows(report, services.scope_lines(form))
 
 
@@ -61,13 +69,13 @@ def agreement_xlsx():
 @bp.route("/agreement-pairs.csv")
 @roles_required(*services.REPORT_ROLES)
 def agreement_pairs_csv():
-    scope = _valid_form_or_400().scope()
+    scope = _scope(_valid_form_or_400())
     return exports.csv_response("agreement-pairs.csv", PAIR_COLUMNS, pairs(scope))
 
 
 @bp.route("/agreement-pairs.xlsx")
 @roles_required(*services.REPORT_ROLES)
 def agreement_pairs_xlsx():
-    scope = _valid_form_or_400().scope()
+    scope = _scope(_valid_form_or_400())
     return exports.xlsx_response("agreement-pairs.xlsx", "Compared grades", PAIR_COLUMNS,
                                  pairs(scope))

@@ -35,9 +35,9 @@ def _people_with_role(role):
 
 def filter_options(today):
     """Choices for the filter form: quarters from the first moderation to today."""
-    first = db.session.scalar(select(func.min(Moderation.submitted_at)))
+    first = db.session.scalar(select(func.min(Moderation.submitted_on)))
     this_quarter = Quarter.containing(today)
-    earliest = min(Quarter.containing(first.date()) if first else this_quarter,
+    earliest = min(Quarter.containing(first) if first else this_quarter,
                    financial_year_start(today))
     return FilterOptions(
         quarters=quarters_between(earliest, this_quarter),

@@ -14,7 +14,7 @@ def placeholders(users):
     overall = moderation.grades[0]
     challenge = rules.raise_challenge(overall, users["auditor"], "Good", "Evidence")
     pending = ModerationSample(round=sample.round, audit=make_sample(users, "open").audit,
-                               position=2, reason="Random", moderator_id=users["moderator"].id)
+                               position=2, reason="random", moderator_id=users["moderator"].id)
     db.session.add(pending)
     db.session.commit()
     return {
