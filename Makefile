@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# Test processes (pytest-xdist): one per logical CPU; TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= logical
 DEV_ENV := AUDIT_APP_ENV=development
 
 .PHONY: run test lint assets clean
@@ -29,7 +31,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 
 test: lint
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # Rebuild the committed GOV.UK Frontend CSS/JS (needs node and npm).
 assets:

@@ -27,15 +27,19 @@ def record(audit_id, team_id=1, auditor_id=10, rank=1, scale_size=4):
     return FrameRecord(audit_id, team_id, auditor_id, rank, scale_size)
 
 
+# Built once, not per record: building and validating strategies dominated the run time.
+team_ids = st.integers(min_value=1, max_value=6)
+auditor_ids = st.integers(min_value=10, max_value=18)
+ranks = st.one_of(st.none(), st.integers(min_value=0, max_value=3))
+
+
 @st.composite
 def frames(draw, min_size=0, max_size=60):
     n = draw(st.integers(min_value=min_size, max_value=max_size))
     ids = draw(st.lists(st.integers(min_value=1, max_value=10_000), min_size=n, max_size=n,
                         unique=True))
-    return [record(audit_id,
-                   team_id=draw(st.integers(min_value=1, max_value=6)),
-                   auditor_id=draw(st.integers(min_value=10, max_value=18)),
-                   rank=draw(st.one_of(st.none(), st.integers(min_value=0, max_value=3))))
+    return [record(audit_id, team_id=draw(team_ids), auditor_id=draw(auditor_ids),
+                   rank=draw(ranks))
             for audit_id in ids]
 
 

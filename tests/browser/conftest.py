@@ -3,8 +3,8 @@
 Fixtures
 - browser (session): Playwright's Chromium, Debian's /usr/bin/chromium. Missing: the test
   is skipped with install instructions, or fails when CI is set.
-- live_server: the app on its own freshly migrated database (tests/conftest.py's
-  database_url), seeded with the demo organisation and accounts (password TEST_PASSWORD),
+- live_server: the app on its own fresh database (tests/conftest.py's database_url), from
+  the snapshot seeded with the demo organisation and accounts (password TEST_PASSWORD),
   served on 127.0.0.1 by a thread. live_server.url, live_server.app, and
   live_server.responses: (method, path, status) of every request the server answered,
   including those the page cannot see (e.g. the browser's own /favicon.ico).
@@ -28,10 +28,9 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
-from audit_app import demo
 from audit_app.extensions import db
 from tests.browser.journey import Journey
-from tests.conftest import TEST_PASSWORD, _make_app
+from tests.conftest import _make_app
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -104,11 +103,7 @@ def recording(wsgi_app, responses):
 
 @pytest.fixture
 def live_server(database_url):
-    app = _make_app(database_url)
-    with app.app_context():
-        demo.seed(TEST_PASSWORD)
-        db.session.commit()
-        db.session.remove()
+    app = _make_app(database_url)  # seeded: tests/conftest.py's SEEDED_BY names live_server
     responses = []
     server = make_server("127.0.0.1", 0, recording(app, responses), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
