@@ -54,7 +54,8 @@ def test_only_the_auditor_and_qa_read_a_draft_the_team_reads_it_once_submitted(
     db.session.commit()
     assert readers(users, draft, extra) == EVERYONE | {"social_worker"}
     assert listed(users, draft, extra) == EVERYONE | {"social_worker"}
-    workflow.return_to_auditor(draft, users["moderator"], "Add the evidence for oversight.")
+    workflow.return_to_auditor(draft, users["moderator"], "Add the evidence for oversight.",
+                               draft.row_version)
     db.session.commit()
     assert readers(users, draft, extra) == DRAFT_READERS
     assert listed(users, draft, extra) == DRAFT_READERS

@@ -460,7 +460,7 @@ def test_blind_round_does_not_reveal_which_end_a_targeted_audit_was_judged(
 
 
 def test_reasons_are_stored_as_codes_and_shown_on_the_audits_own_scale(
-        client, login, users, org):
+        app, client, login, users, org):
     """A targeted audit is judged at the top or bottom of its own template's scale, whatever
     that scale's words; a blind moderator sees both ends, on every page, until submitting."""
     template = factories.make_template(slug="three-point", name="Three-point audit")
@@ -485,16 +485,23 @@ def test_reasons_are_stored_as_codes_and_shown_on_the_audits_own_scale(
         "targeted_bottom")
     assert (open_round.id, "LCS-ADEQ") not in stored
 
-    login("moderator")
-
-    def why_chosen(round_):
-        page = client.get(f"{Q2}/{round_.id}")
+    def why_chosen(round_, reader=client):
+        page = reader.get(f"{Q2}/{round_.id}")
         return {tr.select("td")[0].get_text(strip=True): tr.select("td")[3].get_text(strip=True)
                 for tr in page.soup.select("tbody tr")}
 
-    assert why_chosen(open_round) == {"LCS-INAD": "Targeted: judged Inadequate",
+    # The admin reads the open round as drawn; the moderator, who has the same audits in an
+    # unfinished blind round, sees both ends of the scale there too.
+    admin_client = app.test_client()
+    admin_client.submit("/sign-in", {"email": users["admin"].email, "password": TEST_PASSWORD})
+    assert why_chosen(open_round, admin_client) == {"LCS-INAD": "Targeted: judged Inadequate",
                                       "LCS-EXC": "Targeted: judged Excellent",
                                       "LCS-POOR": "Targeted: judged Poor"}
+    login("moderator")
+    assert why_chosen(open_round) == {
+        "LCS-INAD": "Targeted: judged Outstanding or Inadequate",
+        "LCS-EXC": "Targeted: judged Excellent or Poor",
+        "LCS-POOR": "Targeted: judged Excellent or Poor"}
     assert why_chosen(blind_round) == {
         "LCS-INAD": "Targeted: judged Outstanding or Inadequate",
         "LCS-EXC": "Targeted: judged Excellent or Poor",
