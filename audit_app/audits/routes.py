@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from audit_app import notify, once
+from audit_app.actions import workflow as actions_workflow
 from audit_app.audits import access, bp, escalations, workflow
 from audit_app.audits.forms import (
     AcknowledgeForm,
@@ -334,7 +335,7 @@ def recommendations(audit_id):
     proposed = [a for a in audit.actions if a.status == "proposed"]
     return render_template("audits/recommendations.html", audit=audit, form=form,
                            proposed=proposed, page_errors=_errors(form),
-                           default_owner=workflow.default_owner(audit))
+                           default_owner=actions_workflow.default_owner(audit.case))
 
 
 def _proposed_action(audit, action_id):
