@@ -10,9 +10,9 @@ from tests.action_factories import open_actions
 from tests.test_migrations import pending_changes
 
 
-def rows(sql):
+def rows(sql, **params):
     with db.engine.connect() as conn:
-        return [tuple(row) for row in conn.execute(text(sql))]
+        return [tuple(row) for row in conn.execute(text(sql), params)]
 
 
 def test_actions_from_before_0008_are_kept_both_ways(app, users):
@@ -36,4 +36,4 @@ def test_actions_from_before_0008_are_kept_both_ways(app, users):
         ("audit", auditor_id, "2026-11-02", None, None),
         ("audit", auditor_id, "2026-11-02", "Not recorded", manager_id),
     ]
-    assert rows(f"SELECT count(*) FROM actions WHERE audit_id = {audit_id}") == [(2,)]
+    assert rows("SELECT count(*) FROM actions WHERE audit_id = :id", id=audit_id) == [(2,)]

@@ -149,10 +149,13 @@ def test_completing_from_a_stale_page_is_a_conflict(action, users):
 
 
 def test_a_completed_action_cannot_be_completed_again(action, users):
+    """Even from a page showing the version it has now: the database checks it is open."""
     complete(action, users["manager"])
     db.session.commit()
-    with pytest.raises(ActionError):
+    assert not workflow.may_complete(users["manager"], action)
+    with pytest.raises(EditConflict):
         complete(action, users["manager"])
+    unchanged(action, status="completed", version=2)
 
 
 # -- cancelling ---------------------------------------------------------------------------------
@@ -181,7 +184,8 @@ def test_cancelling_needs_a_reason_and_an_open_action(action, users):
         workflow.cancel(action, users["admin"], 1, " ")
     assert refused.value.problems == {"reason": "Give the reason for cancelling the action"}
     complete(action, users["manager"])
-    with pytest.raises(ActionError):
+    assert not workflow.may_cancel(users["admin"], action)
+    with pytest.raises(EditConflict):
         workflow.cancel(action, users["admin"], action.row_version, "Too late")
 
 
@@ -257,6 +261,15 @@ def test_only_practice_leads_verify_and_only_completed_actions(action, users):
         assert not workflow.may_verify(users[role], action)
     with pytest.raises(ActionError, match="Select whether"):
         workflow.verify(action, users["practice_lead"], action.row_version, "not_yet_due")
+
+
+def test_an_open_action_is_neither_verified_nor_reopened(action, users):
+    with pytest.raises(EditConflict):
+        workflow.verify(action, users["practice_lead"], 1, "followed_up")
+    with pytest.raises(EditConflict):
+        workflow.reopen(action, users["practice_lead"], 1, date(2026, 12, 4), "Not done",
+                        today=TODAY)
+    unchanged(action, version=1)
 
 
 def test_not_followed_up_reopens_with_a_new_due_date_and_the_reason(action, users):

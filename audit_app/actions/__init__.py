@@ -1,1 +1,5 @@
-"""Actions: tracked from being raised to being done and checked (workflow.py holds the rules)."""
+from flask import Blueprint
+
+bp = Blueprint("actions", __name__)
+
+from audit_app.actions import routes  # noqa: E402,F401

@@ -55,29 +55,46 @@ def _refuse(problems):
         raise ActionError(problems)
 
 
-# -- who may do what --------------------------------------------------------------------------
+# -- who may do what ----------------------------------------------------------------------------
+# Each rule says who may take a step; the step also needs the action in the right state,
+# which the database checks as it claims the row (so a page opened before someone else took
+# the step gets the conflict page). The may_* functions ask both, for showing buttons.
+
+def completes(user, action):
+    """The owner, or a manager of the case's team (a deactivated one manages nothing)."""
+    return action.owner_id == user.id or manages(user, action.case.team_id)
+
+
+def cancels(user, action):
+    """An admin, or whoever raised it (the audit's auditor for a recommendation)."""
+    return user.has_role("admin") or action.raised_by_id == user.id
+
+
+def moves_due_dates(user):
+    """Quality assurance officers (moderators)."""
+    return user.has_role("moderator")
+
+
+def checks(user, action):
+    """A practice lead checks actions on a dip sample, but nobody checks an action they
+    completed themselves. Reopening one found not followed up is the same check."""
+    return user.has_role("practice_lead") and action.completed_by_id != user.id
+
 
 def may_complete(user, action):
-    """The owner, or a manager of the case's team, completes an open action."""
-    return action.status == OPEN and (
-        action.owner_id == user.id or manages(user, action.case.team_id))
+    return action.status == OPEN and completes(user, action)
 
 
 def may_cancel(user, action):
-    """An admin, or whoever raised it (the audit's auditor for a recommendation)."""
-    return action.status == OPEN and (user.has_role("admin") or action.raised_by_id == user.id)
+    return action.status == OPEN and cancels(user, action)
 
 
 def may_change_due_date(user, action):
-    """Quality assurance officers (moderators) move due dates."""
-    return action.status == OPEN and user.has_role("moderator")
+    return action.status == OPEN and moves_due_dates(user)
 
 
 def may_verify(user, action):
-    """A practice lead checks a completed action on a dip sample; nobody checks their own
-    completion. Reopening a completed action found not followed up is the same check."""
-    return (action.status == COMPLETED and user.has_role("practice_lead")
-            and action.completed_by_id != user.id)
+    return action.status == COMPLETED and checks(user, action)
 
 
 def may_raise_follow_up(user, action):
@@ -250,9 +267,9 @@ def raise_follow_up(action, user, description, owner_id=None, due_on=None,
 def complete(action, user, seen, completed_on, evidence, today=None):
     """The owner or a manager of the case's team records the day it was done and how it
     is evidenced on the child's record."""
-    if not may_complete(user, action):
+    if not completes(user, action):
         raise ActionError("Only the action's owner or a manager of the case's team can "
-                          "complete an open action.")
+                          "complete it.")
     _refuse(completion_problems(action, completed_on, evidence, today or uk_today()))
     claim(action, seen, Action.status == OPEN)
     action.status = COMPLETED
@@ -271,7 +288,7 @@ def complete(action, user, seen, completed_on, evidence, today=None):
 
 
 def cancel(action, user, seen, reason):
-    if not may_cancel(user, action):
+    if not cancels(user, action):
         raise ActionError("Only an administrator or whoever raised the action can cancel it.")
     problems = {}
     reason = _reason(reason, "Give the reason for cancelling the action", problems)
@@ -287,9 +304,8 @@ def cancel(action, user, seen, reason):
 
 
 def change_due_date(action, user, seen, due_on, reason, today=None):
-    if not may_change_due_date(user, action):
-        raise ActionError("Only a quality assurance officer can change the due date of an "
-                          "open action.")
+    if not moves_due_dates(user):
+        raise ActionError("Only a quality assurance officer can change the due date.")
     problems = due_date_problem(due_on, today or uk_today())
     if not problems and due_on == action.due_on:
         problems["due_on"] = "Enter a date different from the current due date"
@@ -307,7 +323,7 @@ def change_due_date(action, user, seen, due_on, reason, today=None):
 def verify(action, user, seen, outcome):
     """A dip sample found a completed action followed up, or partly followed up. (Not
     followed up reopens it: `reopen`.)"""
-    if not may_verify(user, action):
+    if not checks(user, action):
         raise ActionError("Only a practice lead who did not complete the action can check it.")
     if outcome not in VERIFICATIONS:
         raise ActionError({"outcome": "Select whether the action was followed up"})
@@ -322,7 +338,7 @@ def verify(action, user, seen, outcome):
 def reopen(action, user, seen, due_on, reason, today=None):
     """A dip sample found a completed action not followed up: it opens again, with a new
     due date and the reason, for its owner to do."""
-    if not may_verify(user, action):
+    if not checks(user, action):
         raise ActionError("Only a practice lead who did not complete the action can reopen it.")
     problems = due_date_problem(due_on, today or uk_today())
     reason = _reason(reason, "Say why the action was not followed up", problems)
