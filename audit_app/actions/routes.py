@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from audit_app import once
-from audit_app.actions import access, bp, lists, workflow
+from audit_app.actions import access, bp, figures, lists, workflow
 from audit_app.actions.forms import (
     AllActionsForm,
     CancelForm,
@@ -22,6 +22,7 @@ from audit_app.actions.history import history
 from audit_app.audits import access as audit_access
 from audit_app.authz import roles_required
 from audit_app.extensions import db
+from audit_app.measures.periods import Quarter
 from audit_app.models import Action, AuditTemplate, Moderation, Service, Team, User
 from audit_app.models.actions import ACTION_STATUSES, CANCELLED, COMPLETED, OPEN
 from audit_app.moderation.moderate import can_see
@@ -99,7 +100,11 @@ def all_actions():
     )
     filters = form.filters()
     pagination = lists.page(lists.filtered(filters, day), _page_number())
-    return render_template("actions/all.html", form=form, pagination=pagination, today=day)
+    quarter = form.figures_quarter(Quarter.containing(day))
+    scope = lists.scope(filters)
+    return render_template("actions/all.html", form=form, pagination=pagination, today=day,
+                           quarter=quarter, scoped=bool(scope),
+                           figures=figures.for_quarter(quarter, day, scope))
 
 
 def _action_or_403(action_id):
