@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from audit_app.cases.services import date_problems, reference_problem
+from audit_app.downloads import unescape
 from audit_app.eventlog import record
 from audit_app.extensions import db
 from audit_app.models import COHORTS, Case, CaseCohort, Team
@@ -115,7 +116,8 @@ def _records(text):
     line = 0
     try:
         for line, cells in enumerate(reader, start=1):
-            yield line, [cell.strip() for cell in cells]
+            # A cell the app escaped on download (downloads.safe) reads as it was stored.
+            yield line, [unescape(cell.strip()).strip() for cell in cells]
     except csv.Error as error:
         raise ImportRejected([Problem(line + 1, None, f"cannot be read as CSV ({error})")]) \
             from None
