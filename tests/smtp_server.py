@@ -67,7 +67,7 @@ def _free_port():
 
 
 @pytest.fixture(scope="session")
-def certificate(tmp_path_factory):
+def smtp_certificate(tmp_path_factory):
     """(certificate file, key file): self-signed, valid for 127.0.0.1 for a day."""
     folder = tmp_path_factory.mktemp("smtp-tls")
     cert, key = folder / "cert.pem", folder / "key.pem"
@@ -80,7 +80,7 @@ def certificate(tmp_path_factory):
 
 
 @pytest.fixture
-def smtp_server(app, certificate, monkeypatch):
+def smtp_server(app, smtp_certificate, monkeypatch):
     controllers = []
 
     def start(tls=False, users=None, refuse=(), delay=0):
@@ -88,9 +88,9 @@ def smtp_server(app, certificate, monkeypatch):
         options = {}
         if tls:
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-            context.load_cert_chain(*certificate)
+            context.load_cert_chain(*smtp_certificate)
             options.update(tls_context=context, require_starttls=True)
-            monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+            monkeypatch.setenv("SSL_CERT_FILE", str(smtp_certificate[0]))
         if users:
             def authenticator(server, session, envelope, mechanism, auth_data):
                 login, password = auth_data.login.decode(), auth_data.password.decode()
