@@ -14,6 +14,7 @@ certificate authority, so the app verifies it as in production.
 """
 
 import asyncio
+import logging
 import socket
 import ssl
 import subprocess
@@ -82,6 +83,10 @@ def smtp_certificate(tmp_path_factory):
 @pytest.fixture
 def smtp_server(app, smtp_certificate, monkeypatch):
     controllers = []
+    # aiosmtpd warns of its own deprecated attribute at each sign-in, from its thread.
+    server_log = logging.getLogger("mail.log")
+    level = server_log.level
+    server_log.setLevel(logging.ERROR)
 
     def start(tls=False, users=None, refuse=(), delay=0):
         recorder = Recorder(refuse, delay)
@@ -109,3 +114,4 @@ def smtp_server(app, smtp_certificate, monkeypatch):
     yield start
     for controller in controllers:
         controller.stop()
+    server_log.setLevel(level)

@@ -34,7 +34,7 @@ def test_plain_smtp_sends_each_queued_notification_once(app, users, smtp_server)
     queue(users["manager"])
     server = smtp_server()
     result = send_email(app)
-    assert result.exit_code == 0 and result.output == "Sent 1 email.\n"
+    assert result.exit_code == 0 and result.stdout == "Sent 1 email.\n"
     [received] = server.received
     message = received.message
     assert (message["From"], message["To"], message["Subject"]) == (
@@ -46,7 +46,7 @@ def test_plain_smtp_sends_each_queued_notification_once(app, users, smtp_server)
     [note] = rows()
     assert (note.email_status, note.email_attempts, note.email_error) == ("sent", 1, None)
     assert note.emailed_at is not None and note.read_at is None  # still on the home page
-    assert send_email(app).output == "Sent 0 emails.\n"
+    assert send_email(app).stdout == "Sent 0 emails.\n"
     assert len(server.received) == 1
 
 
@@ -85,7 +85,7 @@ def test_a_refused_password_says_so_and_leaves_the_notification_queued(
     assert "refused the user name and password" in note.email_error
     # Put right, the next run sends it, and the error goes.
     app.config["MAIL_PASSWORD"] = "right"
-    assert send_email(app).output == "Sent 1 email.\n"
+    assert send_email(app).stdout == "Sent 1 email.\n"
     [note] = rows()
     assert (note.email_status, note.email_attempts, note.email_error) == ("sent", 2, None)
     assert len(server.received) == 1
@@ -146,7 +146,7 @@ def test_a_claim_left_by_a_stopped_run_is_taken_over_after_ten_minutes(
         note.email_claimed_at = utcnow() - timedelta(minutes=minutes)
     db.session.commit()
     server = smtp_server()
-    assert send_email(app).output == "Sent 1 email.\n"
+    assert send_email(app).stdout == "Sent 1 email.\n"
     assert [r.message["Subject"] for r in server.received] == [stale.subject]
     assert [(n.email_status, n.email_attempts) for n in rows()] == [
         ("sent", 2), ("sending", 1)]
@@ -154,7 +154,7 @@ def test_a_claim_left_by_a_stopped_run_is_taken_over_after_ten_minutes(
 
 @pytest.mark.parametrize("attempt", range(3))
 def test_runs_at_once_send_each_notification_exactly_once(app, users, smtp_server, attempt):
-    """Two cron runs and an urgent send overlap; the server takes 20 ms a message, so each
+    """Two cron runs and an urgent send overlap; the server takes 30 ms a message, so each
     run is still sending when the others claim."""
     manager, leader = users["manager"], users["leader"]
     for n in range(30):
@@ -162,7 +162,7 @@ def test_runs_at_once_send_each_notification_exactly_once(app, users, smtp_serve
     db.session.commit()
     leader_id = leader.id
     db.session.close()
-    server = smtp_server(delay=0.02)
+    server = smtp_server(delay=0.03)
 
     def run(send):
         with app.app_context():
