@@ -173,4 +173,4 @@ def test_leaders_home_page_links_to_the_figures(client, login, users):
     panel = client.get("/").soup.find(id="panel-leader").find_parent("section")
     links = {a.get_text(): a["href"] for a in panel.select("a")}
     assert links == {"Moderation agreement report": "/reports/agreement",
-                     "Audit programmes": "/programmes/"}
+                     "Audit programmes": "/programmes/", "All actions": "/actions/all"}
