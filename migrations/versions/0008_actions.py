@@ -1,7 +1,7 @@
 """actions tracked to completion: source, links, completion, verification, cancelling
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 
 - actions.source (audit, moderation, dip_sample) with moderation_id and follow_up_of_id
   linking back; raised_by_id (the audit's auditor for existing rows); raised_on (the audit's
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
