@@ -44,6 +44,9 @@ class Case(db.Model):
     # The allocated social worker, when they have an account: they may respond to audits.
     social_worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the retention rule (audit_app/retention.py) removed the free text of its audits
+    # and replaced its reference with a random token.
+    anonymised_at: Mapped[datetime | None]
     row_version: Mapped[int] = mapped_column(default=1)
 
     team = relationship("Team")

@@ -10,7 +10,9 @@ from audit_app.timeutil import utcnow
 
 
 class Event(db.Model):
-    """One recorded change. Rows are never updated or deleted (a database trigger refuses)."""
+    """One recorded change. Rows are never deleted, nor updated but for one exception the
+    database triggers allow: the retention rule blanks before, after and note once, setting
+    redacted_at, leaving who, when, what kind and which record (migration 0012)."""
 
     __tablename__ = "events"
     __table_args__ = (Index("ix_events_entity", "entity_type", "entity_id"),)
@@ -24,5 +26,6 @@ class Event(db.Model):
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(String(2000))
+    redacted_at: Mapped[datetime | None]
 
     actor = relationship("User")

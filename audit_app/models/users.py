@@ -43,6 +43,9 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    # The single sign-on provider's subject for this person, recorded at their first single
+    # sign-on (audit_app/auth/sso.py); later sign-ins are matched by it, not by email.
+    sso_subject: Mapped[str | None] = mapped_column(String(255), index=True, unique=True)
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
