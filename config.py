@@ -44,6 +44,21 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     # Where a user is allocated a case from a team they manage: "warn" or "block".
     CONFLICT_OF_INTEREST = os.environ.get("CONFLICT_OF_INTEREST", "warn")
+    # Single sign-on with OpenID Connect (audit_app/auth/sso.py); off unless OIDC_ISSUER and
+    # OIDC_CLIENT_ID are set. The issuer's discovery document gives everything else.
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/") or None
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID")
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET")
+    OIDC_BUTTON_TEXT = os.environ.get("OIDC_BUTTON_TEXT", "Sign in with your council account")
+    # Defaults for the sign-in settings an admin changes at /admin/settings/sign-in:
+    # "refuse" or "create" (an account with no role) for someone unknown signing in;
+    # "on" or "off" for passwords (off leaves them to the break-glass admin only).
+    SSO_UNKNOWN_PEOPLE = os.environ.get("SSO_UNKNOWN_PEOPLE", "refuse")
+    LOCAL_PASSWORDS = os.environ.get("LOCAL_PASSWORDS", "on")
+    BREAK_GLASS_ADMIN = ""  # a user id; only ever set at /admin/settings/sign-in
+    # Years after a case closed that its audits' free text is kept (`apply-retention`);
+    # each council sets its own from its retention schedule at /admin/settings/retention.
+    RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS", "6"))
     # Email for notifications, sent by `flask send-email`; unset means home page only.
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

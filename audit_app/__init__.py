@@ -67,6 +67,7 @@ def create_app(config_name=None, overrides=None):
     from audit_app.audit_templates import bp as templates_bp
     from audit_app.audits import bp as audits_bp
     from audit_app.auth import bp as auth_bp
+    from audit_app.auth import sso
     from audit_app.cases import bp as cases_bp
     from audit_app.main import bp as main_bp
     from audit_app.moderation import bp as moderation_bp
@@ -74,6 +75,7 @@ def create_app(config_name=None, overrides=None):
     from audit_app.reports import bp as reports_bp
 
     auth.init_login_manager(login_manager)
+    sso.init_app(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")

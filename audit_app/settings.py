@@ -8,21 +8,53 @@ from audit_app.extensions import db
 from audit_app.models import Setting
 from audit_app.versioning import EditConflict, claim
 
-# key: (config name for the default, allowed values, description)
+# key: (config name for the default, allowed values (a range: whole numbers; a function:
+# values it accepts), description)
 SETTINGS = {
     "conflict_of_interest": (
         "CONFLICT_OF_INTEREST",
         ("warn", "block"),
         "When an auditor is allocated a case from a team they manage",
     ),
+    "sso_unknown_people": (
+        "SSO_UNKNOWN_PEOPLE",
+        ("refuse", "create"),
+        "When someone without an account signs in with single sign-on",
+    ),
+    "local_passwords": (
+        "LOCAL_PASSWORDS",
+        ("on", "off"),
+        "Whether people may sign in with a password",
+    ),
+    "break_glass_admin": (
+        "BREAK_GLASS_ADMIN",
+        lambda value: value == "" or (value.isascii() and value.isdigit() and len(value) < 19),
+        "The administrator who may still sign in with a password when passwords are off",
+    ),
+    "retention_years": (
+        "RETENTION_YEARS",
+        range(1, 101),
+        "Years after a case closed that the free text of its audits is kept",
+    ),
 }
+
+
+def _allowed(key, value):
+    allowed = SETTINGS[key][1]
+    if not isinstance(value, str):
+        return False
+    if isinstance(allowed, range):
+        return value.isascii() and value.isdigit() and len(value) < 4 and int(value) in allowed
+    if callable(allowed):
+        return allowed(value)
+    return value in allowed
 
 
 def get_setting(key):
     row = db.session.get(Setting, key)
     if row is not None:
         return row.value
-    return current_app.config[SETTINGS[key][0]]
+    return str(current_app.config[SETTINGS[key][0]])
 
 
 def setting_version(key):
@@ -34,9 +66,8 @@ def setting_version(key):
 def set_setting(key, value, seen, actor=None):
     """Store a setting. `seen` is the version the admin's form showed (setting_version):
     anyone else's change since is an EditConflict."""
-    allowed = SETTINGS[key][1]
-    if value not in allowed:
-        raise ValueError(f"{key} must be one of: {', '.join(allowed)}")
+    if not _allowed(key, value):
+        raise ValueError(f"{value!r} is not a value {key} can take")
     before = get_setting(key)
     row = db.session.get(Setting, key)
     if row is None:

@@ -245,7 +245,9 @@ def login(client, users):
     return sign_in
 
 
-# Real concurrent requests against a live server (see tests/concurrency.py), and a real SMTP
-# server for email tests (see tests/smtp_server.py).
+# Real concurrent requests against a live server (see tests/concurrency.py), a real SMTP
+# server for email tests (see tests/smtp_server.py) and a real OpenID Connect provider for
+# single sign-on tests (see tests/oidc_provider.py).
 from tests.concurrency import live_app  # noqa: E402,F401
+from tests.oidc_provider import _provider_server, oidc_provider  # noqa: E402,F401
 from tests.smtp_server import smtp_certificate, smtp_server  # noqa: E402,F401

@@ -72,14 +72,15 @@ def _create(model, entity_type, fields, values, actor, duplicate):
     return obj
 
 
-def create_user(*, email, name, roles, password, team_id=None, active=True, actor=None):
+def create_user(*, email, name, roles, password=None, team_id=None, active=True, actor=None):
     email = User.normalise_email(email)
     duplicate = ("email", f"A user with the email address {email} already exists")
     if _taken(User, User.email, email):
         raise DuplicateError(*duplicate)
     user = User(email=email, name=name.strip(), team_id=team_id, active=active)
     user.roles = roles
-    user.set_password(password)
+    if password is not None:  # None: signs in with single sign-on only
+        user.set_password(password)
     db.session.add(user)
     _flush(*duplicate)
     record("user", user.id, "created", after=snapshot(user, USER_FIELDS), actor=actor)

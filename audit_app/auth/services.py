@@ -7,6 +7,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from audit_app.auth.policy import password_sign_in_allowed
 from audit_app.eventlog import record
 from audit_app.extensions import db
 from audit_app.models import User
@@ -66,7 +67,8 @@ def authenticate(email, password, now=None):
     """Return the user if the email and password are right and the account usable, else None.
 
     Failures are counted per account; the fifth in a row locks it for the lockout period,
-    during which even the right password is refused. The caller commits.
+    during which even the right password is refused. When an admin has turned passwords
+    off, only the break-glass admin gets in (audit_app/auth/policy.py). The caller commits.
     """
     now = now or utcnow()
     user = find_user(email)
@@ -75,6 +77,8 @@ def authenticate(email, password, now=None):
         return None
     if not matches or not user.active:
         count_failure(user, now)
+        return None
+    if not password_sign_in_allowed(user):
         return None
     user.failed_logins = 0
     user.locked_until = None
