@@ -18,7 +18,7 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from audit_app.auth.forms import MIN_PASSWORD_LENGTH
 from audit_app.forms import VersionField, choices
@@ -149,3 +149,72 @@ class SettingsForm(FlaskForm):
     )
     version = VersionField()
     submit = SubmitField("Save settings", widget=GovSubmitInput())
+
+
+class SignInSettingsForm(FlaskForm):
+    """Single sign-on and password settings; each setting carries the version shown."""
+
+    keys = ("sso_unknown_people", "local_passwords", "break_glass_admin")
+
+    sso_unknown_people = RadioField(
+        "When someone without an account signs in with single sign-on",
+        widget=GovRadioInput(),
+        choices=choices([
+            ("refuse", "Refuse them: they are told to ask an administrator to add them"),
+            ("create", "Make them an account with no role, for an administrator to give "
+                       "them one"),
+        ]),
+        validators=[InputRequired(message="Select what happens when someone without an "
+                                          "account signs in")],
+        invalid_choice_message="Select what happens when someone without an account signs in",
+    )
+    local_passwords = RadioField(
+        "Passwords",
+        widget=GovRadioInput(),
+        choices=choices([
+            ("on", "On: anyone with a password may sign in with it"),
+            ("off", "Off: everyone signs in with single sign-on, except the break-glass "
+                    "administrator"),
+        ]),
+        validators=[InputRequired(message="Select whether passwords are on or off")],
+        invalid_choice_message="Select whether passwords are on or off",
+    )
+    break_glass_admin = SelectField(
+        "Break-glass administrator",
+        widget=GovSelect(),
+        description="The administrator who can still sign in with a password if single "
+                    "sign-on stops working. Only active administrators with a password are "
+                    "listed.",
+        validators=[Optional()],
+        invalid_choice_message="Select an active administrator with a password, or no one",
+    )
+    sso_unknown_people_version = VersionField()
+    local_passwords_version = VersionField()
+    break_glass_admin_version = VersionField()
+    submit = SubmitField("Save sign-in settings", widget=GovSubmitInput())
+
+    def __init__(self, admins, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.break_glass_admin.choices = choices(
+            ((str(u.id), f"{u.name} ({u.email})") for u in admins), blank="No one")
+
+
+def _whole_years(form, field):
+    text = (field.data or "").strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 3 and 1 <= int(text) <= 100):
+        raise ValidationError("Years must be a whole number from 1 to 100")
+    field.data = str(int(text))
+
+
+class RetentionSettingsForm(FlaskForm):
+    keys = ("retention_years",)
+
+    retention_years = StringField(
+        "Years to keep the free text of a closed case's audits",
+        widget=GovTextInput(),
+        description="Counted from the day the case closed. Check your council's retention "
+                    "schedule; 6 years is common for children's social care audits.",
+        validators=[InputRequired(message="Enter how many years to keep it"), _whole_years],
+    )
+    retention_years_version = VersionField()
+    submit = SubmitField("Save retention period", widget=GovSubmitInput())

@@ -7,11 +7,14 @@ from audit_app.admin import bp, services
 from audit_app.admin.forms import (
     EventFilterForm,
     NewUserForm,
+    RetentionSettingsForm,
     ServiceForm,
     SettingsForm,
+    SignInSettingsForm,
     TeamForm,
     UserForm,
 )
+from audit_app.auth import policy
 from audit_app.authz import roles_required
 from audit_app.extensions import db
 from audit_app.models import Event, Service, Team, User
@@ -280,3 +283,54 @@ def settings():
             flash("Settings saved.")
             return redirect(url_for("admin.settings"))
     return render_template("admin/settings.html", form=form, conflict=conflict)
+
+
+def _settings_page(form, template, problems=lambda form: (), **context):
+    """Show and save a form of several settings (`form.keys`), each with the version the
+    page showed; someone else's save since shows the conflict panel, nothing saved."""
+    if request.method == "GET":
+        for key in form.keys:
+            form[key].data = get_setting(key)
+            form[f"{key}_version"].data = setting_version(key)
+    conflict = None
+    if form.validate_on_submit():
+        for field, message in problems(form):
+            form[field].errors.append(message)
+    if form.is_submitted() and not form.errors:
+        try:
+            for key in form.keys:
+                set_setting(key, form[key].data or "", form[f"{key}_version"].data,
+                            actor=current_user)
+        except EditConflict:
+            db.session.rollback()
+            conflict = _conflict_rows(form, {key: get_setting(key) for key in form.keys})
+            for key in form.keys:
+                form[f"{key}_version"].raw_data = [str(setting_version(key))]
+        else:
+            db.session.commit()
+            flash("Settings saved.")
+            return redirect(request.path)
+    return render_template(template, form=form, conflict=conflict, **context)
+
+
+def _break_glass_candidates():
+    return [u for u in _active_users() if policy.can_be_break_glass(u)]
+
+
+@bp.route("/settings/sign-in", methods=["GET", "POST"])
+@roles_required("admin")
+def sign_in_settings():
+    def problems(form):
+        chosen = form.break_glass_admin.data
+        break_glass = db.session.get(User, int(chosen)) if chosen else None
+        return policy.sign_in_settings_problems(form.local_passwords.data, break_glass)
+
+    form = SignInSettingsForm(_break_glass_candidates())
+    return _settings_page(form, "admin/sign_in_settings.html", problems,
+                          sso=policy.sso_configured())
+
+
+@bp.route("/settings/retention", methods=["GET", "POST"])
+@roles_required("admin")
+def retention_settings():
+    return _settings_page(RetentionSettingsForm(), "admin/retention_settings.html")
