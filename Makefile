@@ -1,13 +1,12 @@
-# Two commands for a newcomer: `make run` and `make test`.
+# Two commands for a newcomer: `make run` and `make test`; `make serve` for production.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-PORT ?= 5000
 # Test processes (pytest-xdist): one per logical CPU; TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= logical
 DEV_ENV := AUDIT_APP_ENV=development
 
-.PHONY: run test lint assets clean
+.PHONY: run serve test lint assets clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,11 +20,23 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@ $(VENV)/.installed
 
-run: $(VENV)/.installed
+# The flask commands in the README read .env (python-dotenv): on a machine set up with
+# `make run` they run in development mode, with its kept key, like make run itself.
+.env:
+	printf '%s\n' '# Written by make run: flask commands here run in development mode.' \
+		'# Never copy this file to a production server.' 'AUDIT_APP_ENV=development' > $@
+
+run: $(VENV)/.installed .env
 	mkdir -p instance
 	$(DEV_ENV) $(BIN)/flask --app wsgi db upgrade
 	$(DEV_ENV) $(BIN)/flask --app wsgi seed-demo --if-empty
-	$(DEV_ENV) $(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
+	$(DEV_ENV) $(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(or $(PORT),5000)
+
+# Production: gunicorn with gunicorn.conf.py, on BIND_ADDRESS:PORT (127.0.0.1:8000 unless
+# set), with the environment's AUDIT_APP_ENV (production unless set), SECRET_KEY and
+# DATABASE_URL. Apply the migrations first (see the README).
+serve: $(VENV)/.installed
+	PORT=$(or $(PORT),8000) exec $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

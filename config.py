@@ -24,7 +24,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'audit.db'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a database error never quotes the row's values (into a log, say).
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Example Borough Council")
     SERVICE_NAME = os.environ.get("SERVICE_NAME", "Case file audit")
     # Sessions end after 30 minutes without a request (checked server-side too).

@@ -1,6 +1,5 @@
 """Case-file audit and moderation tool: the application factory."""
 
-import logging
 import secrets
 from pathlib import Path
 
@@ -8,6 +7,7 @@ from flask import Flask, render_template
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
+from audit_app import logs
 from audit_app.extensions import csrf, db, login_manager, migrate, wait_for_sqlite_writers
 from audit_app.kept_secrets import kept_secret
 from config import config_for
@@ -37,7 +37,7 @@ def create_app(config_name=None, overrides=None):
         )
     if config.ENV_NAME == "production":
         app.debug = False
-    logging.basicConfig(level=logging.INFO)
+    logs.configure(app)
 
     app.jinja_loader = ChoiceLoader(
         [
@@ -69,6 +69,7 @@ def create_app(config_name=None, overrides=None):
     from audit_app.auth import bp as auth_bp
     from audit_app.auth import sso
     from audit_app.cases import bp as cases_bp
+    from audit_app.health import bp as health_bp
     from audit_app.main import bp as main_bp
     from audit_app.moderation import bp as moderation_bp
     from audit_app.programmes import bp as programmes_bp
@@ -78,6 +79,7 @@ def create_app(config_name=None, overrides=None):
     sso.init_app(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
+    app.register_blueprint(health_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(templates_bp, url_prefix="/admin/templates")
     app.register_blueprint(cases_bp, url_prefix="/cases")
