@@ -6,6 +6,8 @@ every cell is escaped by `safe`; the case importer reads cells back through `une
 
 import csv
 import io
+import json
+import zipfile
 from datetime import date
 
 from flask import Response
@@ -41,6 +43,8 @@ def _text(value):
         return ""
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, dict | list):  # a JSON column
+        return json.dumps(value, sort_keys=True)
     return value
 
 
@@ -48,15 +52,27 @@ def _attachment(filename):
     return {"Content-Disposition": f"attachment; filename={filename}"}
 
 
-def csv_response(filename, columns, rows):
+def csv_text(columns, rows):
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([safe(c) for c in columns])
     for row in rows:
         writer.writerow([safe(_text(value)) for value in row])
     # The byte-order mark tells Excel the file is UTF-8 (names with accents, en dashes).
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers=_attachment(filename))
+    return "\ufeff" + out.getvalue()
+
+
+def csv_response(filename, columns, rows):
+    return Response(csv_text(columns, rows), mimetype="text/csv", headers=_attachment(filename))
+
+
+def zip_response(filename, files):
+    """A ZIP of {name: text}; CSV members made with `csv_text`, so escaped the same way."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return Response(out.getvalue(), mimetype="application/zip", headers=_attachment(filename))
 
 
 def xlsx_response(filename, title, columns, rows):

@@ -21,6 +21,7 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from audit_app.auth.forms import MIN_PASSWORD_LENGTH
+from audit_app.cases.services import reference_problem
 from audit_app.forms import VersionField, choices
 from audit_app.models import ROLES
 
@@ -218,3 +219,25 @@ class RetentionSettingsForm(FlaskForm):
     )
     retention_years_version = VersionField()
     submit = SubmitField("Save retention period", widget=GovSubmitInput())
+
+
+class SubjectAccessForm(FlaskForm):
+    reference = StringField(
+        "Case reference",
+        widget=GovTextInput(),
+        description="As it is in the case-record system, for example LCS-100200.",
+        validators=[
+            InputRequired(message="Enter the case reference"),
+            Length(max=60, message="Case reference must be 60 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Download everything held about this case", widget=GovSubmitInput())
+
+    def validate_reference(self, field):
+        text = (field.data or "").strip()
+        if any(ord(character) < 32 or character == "\x7f" for character in text):
+            raise ValidationError("Case reference must only include letters, numbers, spaces "
+                                  "and punctuation")
+        problem = reference_problem(text)
+        if problem:
+            raise ValidationError(problem)

@@ -2,7 +2,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from audit_app import blind_moderation
+from audit_app import blind_moderation, downloads, subject_access
 from audit_app.admin import bp, services
 from audit_app.admin.forms import (
     EventFilterForm,
@@ -11,13 +11,14 @@ from audit_app.admin.forms import (
     ServiceForm,
     SettingsForm,
     SignInSettingsForm,
+    SubjectAccessForm,
     TeamForm,
     UserForm,
 )
 from audit_app.auth import policy
 from audit_app.authz import roles_required
 from audit_app.extensions import db
-from audit_app.models import Event, Service, Team, User
+from audit_app.models import Case, Event, Service, Team, User
 from audit_app.settings import get_setting, set_setting, setting_version
 from audit_app.versioning import EditConflict, claim
 
@@ -334,3 +335,20 @@ def sign_in_settings():
 @roles_required("admin")
 def retention_settings():
     return _settings_page(RetentionSettingsForm(), "admin/retention_settings.html")
+
+
+@bp.route("/subject-access", methods=["GET", "POST"])
+@roles_required("admin")
+def subject_access_export():
+    """One case's records as a ZIP, for a subject access request (logged)."""
+    form = SubjectAccessForm()
+    if form.validate_on_submit():
+        reference = form.reference.data.strip()
+        case = db.session.scalar(select(Case).where(Case.has_reference(reference)))
+        if case is None:
+            form.reference.errors.append(f"No case has the reference {reference}")
+        else:
+            files = subject_access.case_export(case, current_user)
+            db.session.commit()
+            return downloads.zip_response(f"subject-access-case-{case.id}.zip", files)
+    return render_template("admin/subject_access.html", form=form)

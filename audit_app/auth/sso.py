@@ -127,7 +127,8 @@ def verified_email(claims):
     """
     email = claims.get("email")
     verified = claims.get("email_verified") is True or claims.get("xms_edov") is True
-    if isinstance(email, str) and verified and "@" in email and len(email) <= 254:
+    if (isinstance(email, str) and verified and "@" in email and len(email) <= 254
+            and email.isprintable()):
         return User.normalise_email(email)
     return None
 
