@@ -8,7 +8,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from audit_app import demo, demo_activity, mail, notify
+from audit_app import demo, demo_activity, mail, notify, retention
 from audit_app.admin import services as admin
 from audit_app.audit_templates.cli import COMMANDS as TEMPLATE_COMMANDS
 from audit_app.cases.cli import import_cases
@@ -86,10 +86,32 @@ def send_email():
         click.echo(f"Not sent, queued to try again: {reason}", err=True)
 
 
+@click.command("apply-retention")
+@click.option("--dry-run", is_flag=True, help="List the cases it would anonymise; change nothing.")
+@with_appcontext
+def apply_retention(dry_run):
+    """Remove the free text of audits of cases closed longer ago than the retention period,
+    and replace their case references with random tokens (run it from cron, say nightly)."""
+    run = retention.apply(dry_run=dry_run)
+    closed = f"closed before {run.closed_before:%-d %B %Y} ({run.years}-year retention period)"
+    if run.dry_run:
+        click.echo(f"Dry run: {len(run.cases)} cases {closed} would be anonymised. "
+                   "Nothing was changed.")
+        for case in run.cases:
+            click.echo(f"  case {case.id} (/cases/{case.id}), closed {case.closed_on:%-d %B %Y}")
+        return
+    click.echo(f"{len(run.cases)} cases {closed} anonymised.")
+    for done in run.cases:
+        click.echo(f"  case {done.case_id}: {done.total_text} texts removed, "
+                   f"{done.events_redacted} event log entries emptied, "
+                   f"{done.notifications_deleted} notifications deleted")
+
+
 def register(app):
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
     app.cli.add_command(send_email)
+    app.cli.add_command(apply_retention)
     for command in TEMPLATE_COMMANDS:  # load-templates, import-template, export-template
         app.cli.add_command(command)
     app.cli.add_command(import_cases)

@@ -2,7 +2,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from audit_app import blind_moderation, downloads, subject_access
+from audit_app import blind_moderation, downloads, retention, subject_access
 from audit_app.admin import bp, services
 from audit_app.admin.forms import (
     EventFilterForm,
@@ -334,7 +334,8 @@ def sign_in_settings():
 @bp.route("/settings/retention", methods=["GET", "POST"])
 @roles_required("admin")
 def retention_settings():
-    return _settings_page(RetentionSettingsForm(), "admin/retention_settings.html")
+    return _settings_page(RetentionSettingsForm(), "admin/retention_settings.html",
+                          due=len(retention.due_cases()))
 
 
 @bp.route("/subject-access", methods=["GET", "POST"])

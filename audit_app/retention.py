@@ -1,0 +1,241 @@
+"""Retention: once a case has been closed longer than the retention period (the admin
+setting `retention_years`, 6 by default), the written text of its audits goes, and its case
+reference is replaced by a random token. Grades, dates, statuses and who did what stay, so
+every figure of the past is the same afterwards.
+
+What goes, for each case (`anonymise`):
+- the free-text columns of the case's rows (FREE_TEXT below; the rows are found from the
+  models' foreign keys by audit_app/case_records.py), and answers to free-text questions,
+  each replaced by REMOVED;
+- the content (before, after, note) of the event log's entries about those rows: the one
+  change the event log's triggers allow (migration 0012), keeping who, when and what kind;
+- notifications about the case (they quote its reference and text), and any form kept at
+  a session timeout on one of its pages;
+- the case reference, replaced by ANON- and random characters.
+
+Every text column of a table linked to a case is listed in FREE_TEXT or KEPT (a test checks
+this), so a table added later has to say which of its columns are free text.
+
+`flask --app wsgi apply-retention [--dry-run]` runs it (from cron), one case per
+transaction, and logs what it did.
+"""
+
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import delete, func, null, or_, select, update
+
+from audit_app import case_records
+from audit_app.eventlog import record
+from audit_app.extensions import db
+from audit_app.models import Case, Event, KeptPost, Notification, TemplateQuestion
+from audit_app.settings import get_setting
+from audit_app.timeutil import today, utcnow
+
+REMOVED = "Removed after the retention period"
+TOKEN_PREFIX = "ANON-"
+
+# Written text about the child, the family or the work with them: removed.
+FREE_TEXT = {
+    "audits": ("return_reason", "strengths", "areas_for_development"),
+    "answers": ("evidence",),  # and the value of answers to free-text questions
+    "audit_responses": ("body",),
+    "escalations": ("concern", "acknowledgement"),
+    "moderations": ("feedback",),
+    "actions": ("description", "evidence", "cancel_reason"),
+    "challenges": ("reasons", "ruling"),
+}
+# The other text columns of the case's tables, and why they stay.
+KEPT = {
+    "cases": {"reference": "replaced by a random token", "reference_key": "follows it"},
+    "case_cohorts": {"cohort": "a code"},
+    "audits": {"status": "a code", "overall_grade": "a grade"},
+    "answers": {"value": "grades, yes/no, dates and numbers (free-text answers go)"},
+    "moderation_samples": {"reason": "a code"},
+    "moderations": {"mode": "a code", "status": "a code"},
+    "actions": {"source": "a code", "priority": "a code", "status": "a code"},
+    "moderation_grades": {"item": "a question key", "domain": "a code",
+                          "label": "the template's wording", "auditor_grade": "a grade",
+                          "moderator_grade": "a grade", "agreed_grade": "a grade",
+                          "ruled_grade": "a grade"},
+    "challenges": {"proposed_grade": "a grade", "outcome": "a code"},
+}
+# The pages of the case's records, where notifications point and timed-out forms were kept.
+PAGES = {
+    "cases": "/cases/{id}",
+    "audits": "/audits/{id}",
+    "actions": "/actions/{id}",
+    "escalations": "/audits/escalations/{id}",
+    "moderation_samples": "/moderation/samples/{id}",
+}
+
+
+def years_before(day, years):
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year - years, day=28)
+
+
+def retention_years():
+    return int(get_setting("retention_years"))
+
+
+def cutoff(day=None):
+    """Cases closed before this day are past the retention period on `day`."""
+    return years_before(day or today(), retention_years())
+
+
+def due_cases(day=None):
+    """Closed cases past the retention period, not anonymised yet, oldest first."""
+    return db.session.scalars(
+        select(Case).where(Case.closed_on < cutoff(day), Case.anonymised_at.is_(None))
+        .order_by(Case.closed_on, Case.id)
+    ).all()
+
+
+def new_reference():
+    """A random token that is a valid reference (it has a digit) and names nobody."""
+    while True:
+        token = TOKEN_PREFIX + secrets.token_hex(8).upper()
+        if re.search("[0-9]", token):
+            return token
+
+
+@dataclass
+class Anonymised:
+    case_id: int
+    text_removed: dict = field(default_factory=dict)  # "table.column": rows changed
+    events_redacted: int = 0
+    notifications_deleted: int = 0
+    kept_forms_deleted: int = 0
+
+    @property
+    def total_text(self):
+        return sum(self.text_removed.values())
+
+
+def _remove_text(rows, result):
+    for name, columns in FREE_TEXT.items():
+        ids = [row["id"] for row in rows.get(name, [])]
+        if not ids:
+            continue
+        table = db.metadata.tables[name]
+        for column in columns:
+            changed = db.session.execute(
+                update(table).where(table.c.id.in_(ids), table.c[column].is_not(None),
+                                    table.c[column] != REMOVED)
+                .values({column: REMOVED})
+            ).rowcount
+            result.text_removed[f"{name}.{column}"] = changed
+    answer_ids = [row["id"] for row in rows.get("answers", [])]
+    if answer_ids:
+        answers = db.metadata.tables["answers"]
+        free_text_questions = select(TemplateQuestion.id).where(TemplateQuestion.kind == "text")
+        result.text_removed["answers.value"] = db.session.execute(
+            update(answers).where(answers.c.id.in_(answer_ids),
+                                  answers.c.question_id.in_(free_text_questions),
+                                  answers.c.value.is_not(None), answers.c.value != REMOVED)
+            .values(value=REMOVED)
+        ).rowcount
+
+
+def _pages(rows):
+    return [pattern.format(id=row["id"]) for name, pattern in PAGES.items()
+            for row in rows.get(name, [])]
+
+
+def _mentions(text, reference):
+    return bool(text) and re.search(
+        rf"(?<![\w-]){re.escape(reference)}(?![\w-])", text, re.IGNORECASE) is not None
+
+
+def _forget_messages(case, rows, result):
+    """Notifications about the case (by link or by naming it) and forms kept on its pages."""
+    pages = _pages(rows)
+    key = case.reference_key
+    candidates = db.session.scalars(select(Notification).where(or_(
+        Notification.link.in_(pages),
+        func.lower(Notification.subject).contains(key, autoescape=True),
+        func.lower(Notification.body).contains(key, autoescape=True),
+    ))).all()
+    for note in candidates:
+        if note.link in pages or _mentions(note.subject, case.reference) or _mentions(
+                note.body, case.reference):
+            db.session.delete(note)
+            result.notifications_deleted += 1
+    kept = [KeptPost.path == page for page in pages] + [
+        KeptPost.path.startswith(page + "/", autoescape=True) for page in pages]
+    if kept:
+        result.kept_forms_deleted = db.session.execute(
+            delete(KeptPost).where(or_(*kept))).rowcount
+
+
+def anonymise(case, now=None):
+    """Remove the case's free text and replace its reference, in the current transaction.
+
+    Returns what it did, or None if another run has done it meanwhile (the case row is
+    claimed first, so two runs at once do each case once). The caller commits.
+    """
+    now = now or utcnow()
+    claimed = db.session.execute(
+        update(Case).where(Case.id == case.id, Case.anonymised_at.is_(None))
+        .values(anonymised_at=now).execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        return None
+    db.session.refresh(case)
+    result = Anonymised(case.id)
+    rows = case_records.rows_for_case(case.id)
+    _remove_text(rows, result)
+    condition = case_records.events_condition(rows)
+    if condition is not None:
+        result.events_redacted = db.session.execute(
+            update(Event).where(condition, Event.redacted_at.is_(None))
+            .values(before=null(), after=null(), note=None, redacted_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    _forget_messages(case, rows, result)
+    case.reference = new_reference()
+    record("case", case.id, "anonymised", after={
+        "text_removed": result.total_text, "events_redacted": result.events_redacted,
+        "notifications_deleted": result.notifications_deleted,
+        "retention_years": retention_years()})
+    current_app.logger.info(
+        "retention: case %s anonymised: %s texts removed, %s events redacted, "
+        "%s notifications deleted", case.id, result.total_text, result.events_redacted,
+        result.notifications_deleted)
+    return result
+
+
+@dataclass
+class Run:
+    closed_before: date
+    years: int
+    cases: list  # the due cases (dry run) or what was done to each
+    dry_run: bool
+
+
+def apply(dry_run=False, day=None):
+    """Anonymise every case past the retention period, one transaction each."""
+    day = day or today()
+    before, years = cutoff(day), retention_years()
+    due = due_cases(day)
+    if dry_run:
+        db.session.rollback()
+        return Run(before, years, due, True)
+    done = []
+    for case in due:
+        result = anonymise(case)
+        db.session.commit()
+        if result is not None:
+            done.append(result)
+    record("retention", None, "applied", after={
+        "cases": len(done), "closed_before": before.isoformat(), "retention_years": years})
+    db.session.commit()
+    current_app.logger.info("retention: %s cases anonymised (closed before %s, %s years)",
+                            len(done), before.isoformat(), years)
+    return Run(before, years, done, False)
