@@ -36,7 +36,7 @@ from audit_app.settings import get_setting
 from audit_app.timeutil import today, utcnow
 
 REMOVED = "Removed after the retention period"
-TOKEN_PREFIX = "ANON-"
+REFERENCE_PREFIX = "ANON-"  # what an anonymised case's reference starts with
 
 # Written text about the child, the family or the work with them: removed.
 FREE_TEXT = {
@@ -100,7 +100,7 @@ def due_cases(day=None):
 def new_reference():
     """A random token that is a valid reference (it has a digit) and names nobody."""
     while True:
-        token = TOKEN_PREFIX + secrets.token_hex(8).upper()
+        token = REFERENCE_PREFIX + secrets.token_hex(8).upper()
         if re.search("[0-9]", token):
             return token
 
