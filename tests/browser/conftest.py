@@ -3,6 +3,7 @@
 Fixtures
 - browser (session): Playwright's Chromium, Debian's /usr/bin/chromium. Missing: the test
   is skipped with install instructions, or fails when CI is set.
+- live_config: overrides for the live server's app configuration ({} unless a module says).
 - live_server: the app on its own fresh database (tests/conftest.py's database_url), from
   the snapshot seeded with the demo organisation and accounts (password TEST_PASSWORD),
   served on 127.0.0.1 by a thread. live_server.url, live_server.app, and
@@ -102,14 +103,23 @@ def recording(wsgi_app, responses):
 
 
 @pytest.fixture
-def live_server(database_url):
-    app = _make_app(database_url)  # seeded: tests/conftest.py's SEEDED_BY names live_server
+def live_config():
+    """Configuration for the live server's app; a test module overrides it (single sign-on)."""
+    return {}
+
+
+@pytest.fixture
+def live_server(database_url, live_config):
+    # seeded: tests/conftest.py's SEEDED_BY names live_server
+    app = _make_app(database_url, **live_config)
     responses = []
     server = make_server("127.0.0.1", 0, recording(app, responses), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config["BASE_URL"] = url  # links in emails, and where single sign-on comes back to
     try:
-        yield LiveServer(f"http://127.0.0.1:{server.server_port}", app, responses)
+        yield LiveServer(url, app, responses)
     finally:
         server.shutdown()
         thread.join()
