@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 TEST_WORKERS ?= logical
 DEV_ENV := AUDIT_APP_ENV=development
 
-.PHONY: run serve test lint assets clean
+.PHONY: setup run serve test lint assets clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,10 +26,13 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	printf '%s\n' '# Written by make run: flask commands here run in development mode.' \
 		'# Never copy this file to a production server.' 'AUDIT_APP_ENV=development' > $@
 
-run: $(VENV)/.installed .env
+# What `make run` does before serving: migrate and load the demo data.
+setup: $(VENV)/.installed .env
 	mkdir -p instance
 	$(DEV_ENV) $(BIN)/flask --app wsgi db upgrade
 	$(DEV_ENV) $(BIN)/flask --app wsgi seed-demo --if-empty
+
+run: setup
 	$(DEV_ENV) $(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(or $(PORT),5000)
 
 # Production: gunicorn with gunicorn.conf.py, on BIND_ADDRESS:PORT (127.0.0.1:8000 unless
