@@ -122,3 +122,19 @@ def test_hostile_sign_in_settings_are_errors_not_500s(sso_client):
     assert response.status_code == 200
     assert "Select what happens when someone without an account signs in" in errors(response)
     assert "Select whether passwords are on or off" in errors(response)
+
+
+@pytest.mark.parametrize(("path", "data"), [
+    ("/admin/settings/sign-in", {"sso_unknown_people": "create", "local_passwords": "on",
+                                 "break_glass_admin": "", "sso_unknown_people_version": "0",
+                                 "local_passwords_version": "0",
+                                 "break_glass_admin_version": "0"}),
+    ("/admin/settings/retention", {"retention_years": "9", "retention_years_version": "0"}),
+    ("/admin/subject-access", {"reference": "LCS-100200"}),
+])
+def test_a_post_without_its_csrf_token_is_refused(client, login, path, data):
+    login("admin")
+    response = client.post(path, data=data)
+    assert response.status_code == 400 and "your form could not be sent" in response.text
+    assert get_setting("sso_unknown_people") == "refuse" and get_setting("retention_years") == "6"
+    assert not db.session.scalar(select(Event).where(Event.action == "subject_access_export"))

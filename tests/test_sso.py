@@ -159,6 +159,10 @@ def test_the_admin_setting_makes_an_account_with_no_role_waiting(client, users, 
     assert user.name == "New Starter"
     told = db.session.scalars(select(Notification.recipient_id)).all()
     assert told == [users["admin"].id]
+    admin_client = client.application.test_client()
+    admin_client.submit("/sign-in", {"email": users["admin"].email, "password": TEST_PASSWORD})
+    listed = admin_client.get("/admin/users").soup.find("a", string="New Starter")
+    assert "Waiting for a role" in listed.find_parent("tr").get_text()
     # Still waiting the next time, and nobody is made twice.
     assert h1(sso_sign_in(client, oidc_provider, "entra-new")) == (
         "Your account is waiting for an administrator")
