@@ -452,3 +452,33 @@ def test_forbidden_characters_are_found_and_described(text, described):
                                   "\u00e9" * 10_000, ""])
 def test_ordinary_text_has_no_forbidden_character(text):
     assert inputs.forbidden_character(text) is None
+
+
+def test_every_form_in_the_app_is_a_base_form(app):
+    import importlib
+    import pkgutil
+
+    from flask_wtf import FlaskForm
+
+    import audit_app
+    from audit_app.forms import BaseForm
+
+    for module in pkgutil.walk_packages(audit_app.__path__, "audit_app."):
+        importlib.import_module(module.name)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    forms = {f for f in subclasses(FlaskForm) if f.__module__.startswith("audit_app.")}
+    assert len(forms) > 30
+    assert {f.__qualname__ for f in forms if not issubclass(f, BaseForm)} == set()
+
+
+def test_the_template_import_command_names_the_problem(app, users, tmp_path):
+    path = tmp_path / "t.json"
+    path.write_bytes(b'{"name": "\\ud800"}')
+    result = app.test_cli_runner().invoke(args=["import-template", str(path)])
+    assert result.exit_code == 1
+    assert "name: contains an unpaired surrogate (U+D800)" in result.output
