@@ -64,8 +64,7 @@ def _checked_first(field, pre_validate):
     def check(form):
         if any(inputs.forbidden_character(value) for value in field.raw_data or ()):
             field.errors[:] = []  # this is the problem to fix, not "not a number"
-            raise StopValidation(f"{subject(field)} must not include hidden control "
-                                 "characters, such as a null character")
+            raise StopValidation(f"{subject(field)} {inputs.NO_CONTROL_CHARACTERS}")
         if choice and getattr(field, "invalid_choice_message", "") is None:
             field.invalid_choice_message = f"{subject(field)} must be one of the options shown"
         if choice and field.process_errors:  # a value that is not even an id

@@ -33,6 +33,10 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _DIGITS = re.compile(r"[0-9]+")
 
 
+# What a message about such a character says after naming the field.
+NO_CONTROL_CHARACTERS = "must not include hidden control characters, such as a null character"
+
+
 def forbidden_character(text):
     """The first character in `text` that no stored text may hold, or None."""
     match = _FORBIDDEN.search(text) if isinstance(text, str) else None

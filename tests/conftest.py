@@ -265,5 +265,7 @@ def pytest_terminal_summary(terminalreporter):
             + (f"{failed} role(s) met a server error" if failed else "no server error"))
 
 
-# Real concurrent requests against a live server (see tests/concurrency.py).
+# Real concurrent requests against a live server (see tests/concurrency.py), and a real SMTP
+# server for email tests (see tests/smtp_server.py).
 from tests.concurrency import live_app  # noqa: E402,F401
+from tests.smtp_server import smtp_certificate, smtp_server  # noqa: E402,F401

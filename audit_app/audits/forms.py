@@ -22,7 +22,7 @@ from audit_app.forms import (
     choices,
     subject,
 )
-from audit_app.models.audits import PRIORITIES
+from audit_app.models.actions import PRIORITIES
 from audit_app.models.templates import YES_NO_ANSWERS
 
 TEXT_LIMIT = 20000
