@@ -45,3 +45,4 @@ def test_no_hostile_input_gives_a_server_error(app, users, role, record_property
               if rule.endpoint != "static" for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert routes - driver.covered == set(), "routes no hostile request reached"
     assert [str(f) for f in driver.failures] == []
+    assert [str(f) for f in driver.csrf_refusals] == [], "requests that never got past CSRF"
