@@ -67,7 +67,7 @@ DEEP_DATES = (("31", "12", "9999"), ("1", "1", "0001"), ("1", "1", "99999"))
 # Query parameters: each page once per value, every parameter it reads set to it.
 QUERY_VALUES = ("NUL", "2^63", "5,000 digits", "far quarter")
 # Ids in URLs: past the database's integer range, and past SQLite's.
-HOSTILE_IDS = ("2147483648", "9" * 5000)
+HOSTILE_IDS = ("2147483648", "99999999999999999999")
 
 CSV_HEADER = b"reference,team,cohorts,opened_on,closed_on\r\n"
 FILES = (

@@ -343,6 +343,15 @@ def test_hidden_ids_out_of_range_in_a_section_post_save_nothing(
     assert fresh(audit).answers == []
 
 
+@pytest.mark.parametrize("seen", [2**63, 2**31, -1, "9" * 5000])
+def test_claiming_a_version_the_database_cannot_hold_is_a_conflict(app, users, seen):
+    from audit_app.versioning import EditConflict, claim
+
+    team = db.session.scalar(db.select(Team).order_by(Team.id))
+    with pytest.raises(EditConflict):
+        claim(team, seen)
+
+
 def test_a_version_out_of_range_on_an_edit_is_a_conflict(client, login, users):
     login("admin")
     team = db.session.scalar(db.select(Team).order_by(Team.id))
