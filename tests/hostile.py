@@ -154,18 +154,6 @@ class Form:
     page: str
     fields: dict = field(default_factory=dict)  # name -> Field, in page order
 
-    def baseline(self, skip=()):
-        pairs = []
-        for f in self.fields.values():
-            if f.kind == "submit":
-                continue
-            if f.name not in skip:
-                pairs.extend((f.name, v) for v in f.baseline())
-        submit = next((f for f in self.fields.values() if f.kind == "submit"), None)
-        if submit is not None:
-            pairs.append((submit.name, submit.values[0]))
-        return pairs
-
     def targets(self):
         """The fields to make hostile: everything but the buttons and the CSRF token."""
         return [f for f in self.fields.values() if f.kind != "submit" and f.name != "csrf_token"]
