@@ -64,6 +64,7 @@ def submitted_audit(auditor, template, reference=None, team_name="Crewe CIN/CP")
                                team_name=team_name)
     audit = factories.make_audit(programme_for(template), case, auditor, status="submitted")
     audit.submitted_at = datetime(2022, 7, 1, 9)
+    audit.team_id = case.team_id
     return audit
 
 

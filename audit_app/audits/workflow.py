@@ -215,6 +215,7 @@ def submit(audit, user, submitted_version, today=None):
     before = audit.status
     audit.status = SUBMITTED
     audit.submitted_at = utcnow()  # also sets audited_on, its UK day
+    audit.team_id = audit.case.team_id  # the team its figures count in, wherever the case goes
     today = today or audit.audited_on
     proposed = [a for a in audit.actions if a.status == PROPOSED]
     owner = default_owner(audit) if proposed else None

@@ -45,6 +45,9 @@ class Audit(db.Model):
     # The audit's date, which its figures are counted by: the UK day it was submitted. Kept
     # in step with submitted_at (below), so the database can group and filter by day.
     audited_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # The team the case was in on the audit's date, set at submission: team and service
+    # figures count the audit there even after the case moves (audit_app/measures/audit_date.py).
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     returned_at: Mapped[datetime | None]
     return_reason: Mapped[str | None] = mapped_column(Text)
     overall_grade: Mapped[str | None] = mapped_column(String(60))
@@ -59,6 +62,7 @@ class Audit(db.Model):
     auditor = relationship("User", foreign_keys=[auditor_id])
     allocated_by = relationship("User", foreign_keys=[allocated_by_id])
     template_version = relationship("TemplateVersion")
+    team = relationship("Team")
     draw = relationship("ProgrammeDraw")
     answers = relationship("Answer", back_populates="audit", cascade="all, delete-orphan")
     actions = relationship("Action", back_populates="audit", order_by="Action.id")
