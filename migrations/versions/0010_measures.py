@@ -6,6 +6,8 @@ Revises: 0006
 - audits.team_id: the team the case was in on the audit's date, set at submission, so a
   case that moves keeps its history with the team that held it. Filled in here from each
   submitted audit's case's current team (the best that is known for audits made before).
+- targets: target rates for measures, by scope and the date they apply from, edited by
+  admins (seed-demo loads the reference action plan's).
 """
 import sqlalchemy as sa
 from alembic import op
@@ -25,8 +27,35 @@ def upgrade():
     op.execute("UPDATE audits SET team_id = (SELECT cases.team_id FROM cases "
                "WHERE cases.id = audits.case_id) WHERE audited_on IS NOT NULL")
 
+    op.create_table(
+        "targets",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("measure", sa.String(length=80), nullable=False),
+        sa.Column("scope_kind", sa.String(length=10), nullable=False),
+        sa.Column("scope_ref", sa.String(length=40), nullable=False),
+        sa.Column("rate", sa.Float(), nullable=False),
+        sa.Column("applies_from", sa.Date(), nullable=False),
+        sa.Column("source", sa.String(length=300), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("row_version", sa.Integer(), nullable=False),
+        sa.CheckConstraint("scope_kind IN ('all', 'service', 'team', 'template', 'cohort')",
+                           name=op.f("ck_targets_known_scope_kind")),
+        sa.CheckConstraint("rate > 0 AND rate < 1", name=op.f("ck_targets_rate_between_0_and_1")),
+        sa.ForeignKeyConstraint(["created_by_id"], ["users.id"],
+                                name=op.f("fk_targets_created_by_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_targets")),
+        sa.UniqueConstraint("measure", "scope_kind", "scope_ref", "applies_from",
+                            name="uq_targets_measure_scope_from"),
+    )
+    with op.batch_alter_table("targets") as batch_op:
+        batch_op.create_index(batch_op.f("ix_targets_measure"), ["measure"], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table("targets") as batch_op:
+        batch_op.drop_index(batch_op.f("ix_targets_measure"))
+    op.drop_table("targets")
     with op.batch_alter_table("audits") as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_audits_team_id_teams"), type_="foreignkey")
         batch_op.drop_index(batch_op.f("ix_audits_team_id"))
