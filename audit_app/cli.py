@@ -13,6 +13,7 @@ from audit_app.admin import services as admin
 from audit_app.audit_templates.cli import COMMANDS as TEMPLATE_COMMANDS
 from audit_app.cases.cli import import_cases
 from audit_app.extensions import db
+from audit_app.measures.cli import measures
 from audit_app.models import ROLES, AuditTemplate, Team
 
 
@@ -87,3 +88,4 @@ def register(app):
     for command in TEMPLATE_COMMANDS:  # load-templates, import-template, export-template
         app.cli.add_command(command)
     app.cli.add_command(import_cases)
+    app.cli.add_command(measures)

@@ -130,7 +130,8 @@ def compute(period, scope=None, named=ALL, by=None, measures=None):
     for measure in measures:
         for group in scopes:
             rate_key = measure.rate.key if measure.rate else measure.key
-            numerator, denominator = counts.get((group, measure.domain, rate_key), (0, 0))
+            counted_as = group if by else ALL
+            numerator, denominator = counts.get((counted_as, measure.domain, rate_key), (0, 0))
             if measure.judged:
                 figure = Figure.from_counts(numerator, denominator)
             else:
