@@ -1,3 +1,5 @@
+import re
+
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -18,10 +20,17 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import (
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from audit_app.auth.forms import MIN_PASSWORD_LENGTH
-from audit_app.forms import VersionField, choices
+from audit_app.forms import FormTokenField, GovDateField, VersionField, choices
 from audit_app.models import ROLES
 
 
@@ -149,3 +158,81 @@ class SettingsForm(FlaskForm):
     )
     version = VersionField()
     submit = SubmitField("Save settings", widget=GovSubmitInput())
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PERCENT = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,2})?)\s*%?\s*$")
+
+
+def _no_control_characters(form, field):
+    if field.data and _CONTROL.search(field.data):
+        raise ValidationError(f"{field.label.text} must not contain control characters")
+
+
+def _not_blank(message):
+    def check(form, field):
+        if not (field.data or "").strip():
+            raise StopValidation(message)
+
+    return check
+
+
+class PercentField(StringField):
+    """A percentage typed as 90, 92.5 or 90%: `data` is the fraction (0.9), or None."""
+
+    widget = GovTextInput()
+
+    def process_formdata(self, valuelist):
+        self.raw_data = valuelist
+        text = (valuelist[0] if valuelist else "") or ""
+        self.data = None
+        if not text.strip():
+            return
+        match = _PERCENT.match(text)
+        if not match:
+            raise ValueError("Target must be a percentage, like 90 or 92.5")
+        self.data = float(match.group(1)) / 100
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data * 100:g}"
+
+
+class TargetForm(FlaskForm):
+    measure = SelectField(
+        "Figure", widget=GovSelect(), validate_choice=False,
+        validators=[InputRequired(message="Select a figure")],
+    )
+    applies_to = SelectField(
+        "Applies to", widget=GovSelect(), validate_choice=False,
+        description="A team's own target is used for the team's figures instead of the whole "
+                    "council's.",
+        validators=[InputRequired(message="Select what the target applies to")],
+    )
+    rate = PercentField(
+        "Target (%)", description="For example, 90 for 90%. More than 0 and less than 100.",
+        validators=[InputRequired(message="Enter the target, like 90 for 90%")],
+    )
+    applies_from = GovDateField(
+        "Applies from", subject="The date it applies from",
+        required_message="Enter the date the target applies from",
+        description="A figure is judged against the target in force on the last day of its "
+                    "period. For example, 1 9 2022.",
+    )
+    source = StringField(
+        "Source", widget=GovTextInput(),
+        description="Where the target comes from, for example ILACS action plan, "
+                    "recommendation 2.",
+        validators=[_not_blank("Enter where the target comes from"),
+                    Length(max=300, message="Source must be 300 characters or fewer"),
+                    _no_control_characters],
+    )
+    version = VersionField()
+    form_token = FormTokenField()
+    submit = SubmitField("Save target", widget=GovSubmitInput())
+
+    def __init__(self, measures, scopes, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measure.choices = choices(measures, blank="Select a figure")
+        self.applies_to.choices = choices(scopes, blank="Select what it applies to")
