@@ -73,8 +73,7 @@ __all__ = ["AGREEMENT", "Coverage", "Scope", "agreement_report", "coverage", "pa
 
 def _compared(scope):
     """Per audit in scope and item: the latest moderation grade where both grades exist."""
-    return latest_grades(scope.audit_conditions(), scope.moderation_conditions(),
-                         compared=True)
+    return latest_grades(scope, compared=True)
 
 
 def _count_if(condition):

@@ -13,7 +13,7 @@ a team, service, template, auditor or cohort, only part of a round's moderations
 counted against its whole quota.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from sqlalchemy import distinct, exists, func, select
 
@@ -64,16 +64,18 @@ def coverage(scope):
             round_moderators.c.user_id == scope.moderator_id,
         ))
     rounds = rounds.subquery()
-    # The audits' own dates do not matter here: a round's audits are whatever it sampled.
-    audits = replace(scope, start=None, end=None).audit_conditions()
     moderated = (
         select(func.count(distinct(ModerationSample.audit_id)))
         .select_from(ModerationSample)
         .join(Moderation, Moderation.sample_id == ModerationSample.id)
-        .join(Audit, ModerationSample.audit_id == Audit.id)
         .where(ModerationSample.round_id.in_(select(rounds.c.id)),
-               Moderation.status == "submitted", *scope.moderation_conditions(), *audits)
+               Moderation.status == "submitted", *scope.moderation_conditions())
     )
+    # The audits' own dates do not matter here: a round's audits are whatever it sampled.
+    narrowing = scope.narrowing_conditions()
+    if narrowing:
+        moderated = moderated.join(Audit, ModerationSample.audit_id == Audit.id).where(
+            *narrowing)
     row = db.session.execute(select(
         moderated.scalar_subquery().label("moderated"),
         select(func.coalesce(func.sum(rounds.c.quota), 0)).scalar_subquery().label("quota"),

@@ -51,7 +51,12 @@ class Scope:
 
     def audit_conditions(self):
         """WHERE clauses on Audit: the audits this scope counts."""
-        conditions = counted(self.start, self.end)
+        return counted(self.start, self.end) + self.narrowing_conditions()
+
+    def narrowing_conditions(self):
+        """WHERE clauses on Audit for the team, service, template, auditor and cohort, and
+        the reader's blind moderations: none for the whole council."""
+        conditions = []
         if self.team_id is not None:
             conditions.append(Audit.team_id == self.team_id)
         if self.service_id is not None:
@@ -70,13 +75,13 @@ class Scope:
             conditions.append(Audit.id.not_in(blind_moderation.hidden_audit_ids(self.reader_id)))
         return conditions
 
-    def moderation_conditions(self):
-        """WHERE clauses on Moderation: the moderations this scope reads."""
+    def moderation_conditions(self, moderation=Moderation):
+        """WHERE clauses on Moderation (or an alias of it): the moderations this scope reads."""
         conditions = []
         if self.moderator_id is not None:
-            conditions.append(Moderation.moderator_id == self.moderator_id)
+            conditions.append(moderation.moderator_id == self.moderator_id)
         if self.round_id is not None:
-            conditions.append(Moderation.sample_id.in_(
+            conditions.append(moderation.sample_id.in_(
                 select(ModerationSample.id).where(ModerationSample.round_id == self.round_id)))
         return conditions
 

@@ -10,9 +10,10 @@ queries never grows with the data.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, select
+from sqlalchemy import literal, literal_column, select
 
-from audit_app.measures.final_grade import final_rank, latest_grades
+from audit_app.measures.compliance import ANSWERED
+from audit_app.measures.final_grade import final_rank, latest_grade
 from audit_app.measures.rate import AUDITS, GRADED_ANSWERS, YES_NO_ANSWERS
 from audit_app.models import Answer, Audit, TemplateQuestion, TemplateVersion
 from audit_app.models.moderation import OVERALL
@@ -28,14 +29,13 @@ class Units:
 def audits(scope):
     """Counted audits in scope, with their overall judgement: the auditor's, the final one,
     and the latest moderation that compared it."""
-    narrowing = (scope.audit_conditions(), scope.moderation_conditions())
-    final = latest_grades(*narrowing, items=[OVERALL])
-    compared = latest_grades(*narrowing, items=[OVERALL], compared=True)
+    overall = literal(OVERALL)
     columns = {
         "audited": Audit.overall_rank,
-        "final": final_rank(final, Audit.overall_rank),
-        "compared_auditor": compared.c.auditor_rank,
-        "compared_final": compared.c.final_rank,
+        "final": final_rank(Audit.id, overall, Audit.overall_rank, scope),
+        "compared_auditor": latest_grade(Audit.id, overall, "auditor_rank", scope,
+                                         compared=True),
+        "compared_final": latest_grade(Audit.id, overall, "final_rank", scope, compared=True),
         "good_or_better": TemplateVersion.good_or_better,
     }
 
@@ -43,8 +43,6 @@ def audits(scope):
         return (
             select(*selected).select_from(Audit)
             .join(TemplateVersion, Audit.template_version_id == TemplateVersion.id)
-            .outerjoin(final, final.c.audit_id == Audit.id)
-            .outerjoin(compared, compared.c.audit_id == Audit.id)
             .where(*scope.audit_conditions())
         )
 
@@ -54,9 +52,8 @@ def audits(scope):
 def graded_answers(scope):
     """Answered graded questions with a domain, of counted audits in scope, with their final
     grade (the latest moderation's of that question, else the auditor's)."""
-    latest = latest_grades(scope.audit_conditions(), scope.moderation_conditions())
     columns = {
-        "final": final_rank(latest, Answer.grade_rank),
+        "final": final_rank(Answer.audit_id, TemplateQuestion.key, Answer.grade_rank, scope),
         "good_or_better": TemplateVersion.good_or_better,
     }
 
@@ -66,8 +63,6 @@ def graded_answers(scope):
             .join(Audit, Answer.audit_id == Audit.id)
             .join(TemplateVersion, Audit.template_version_id == TemplateVersion.id)
             .join(TemplateQuestion, Answer.question_id == TemplateQuestion.id)
-            .outerjoin(latest, and_(latest.c.audit_id == Answer.audit_id,
-                                    latest.c.item == TemplateQuestion.key))
             .where(TemplateQuestion.kind == "graded", TemplateQuestion.domain.is_not(None),
                    Answer.grade_rank.is_not(None), *scope.audit_conditions())
         )
@@ -75,8 +70,14 @@ def graded_answers(scope):
     return Units(query, columns, domain=TemplateQuestion.domain)
 
 
+# Written into the SQL, not bound, so that the database can see that the partial index on
+# these answers (migration 0010) holds every row the query wants.
+_ANSWERED = [literal_column(f"'{value}'") for value in ANSWERED]
+
+
 def yes_no_answers(scope):
-    """Answers to yes/no questions with a domain, of counted audits in scope."""
+    """Answers to yes/no questions with a domain answered yes, no or partly, of counted
+    audits in scope ("not applicable" and blanks are never counted)."""
     columns = {"value": Answer.value}
 
     def query(*selected):
@@ -86,7 +87,7 @@ def yes_no_answers(scope):
             .join(TemplateVersion, Audit.template_version_id == TemplateVersion.id)
             .join(TemplateQuestion, Answer.question_id == TemplateQuestion.id)
             .where(TemplateQuestion.kind == "yes_no", TemplateQuestion.domain.is_not(None),
-                   *scope.audit_conditions())
+                   Answer.value.in_(_ANSWERED), *scope.audit_conditions())
         )
 
     return Units(query, columns, domain=TemplateQuestion.domain)

@@ -8,6 +8,12 @@ Revises: 0006
   submitted audit's case's current team (the best that is known for audits made before).
 - targets: target rates for measures, by scope and the date they apply from, edited by
   admins (seed-demo loads the reference action plan's).
+- Indexes for the measures at a large county's scale (benchmarks/measures.py: 25,000
+  audits, 735,000 answers): audits (status, audited_on), the counted audits of a period,
+  which SQLite otherwise reads through the status index alone; and two partial covering
+  indexes on answers, graded answers (audit_id, question_id, grade_rank) and yes/no answers
+  answered yes, no or partly (audit_id, question_id, value), so that a period's figures
+  read only its audits' entries (PostgreSQL otherwise scans all the answers).
 """
 import sqlalchemy as sa
 from alembic import op
@@ -16,6 +22,13 @@ revision = "0010"
 down_revision = "0006"
 branch_labels = None
 depends_on = None
+
+
+_ANSWER_INDEXES = (
+    ("ix_answers_graded", ["audit_id", "question_id", "grade_rank"], "grade_rank IS NOT NULL"),
+    ("ix_answers_yes_no", ["audit_id", "question_id", "value"],
+     "value IN ('yes', 'no', 'partly')"),
+)
 
 
 def upgrade():
@@ -27,13 +40,20 @@ def upgrade():
     op.execute("UPDATE audits SET team_id = (SELECT cases.team_id FROM cases "
                "WHERE cases.id = audits.case_id) WHERE audited_on IS NOT NULL")
 
+    with op.batch_alter_table("audits") as batch_op:
+        batch_op.create_index("ix_audits_status_audited_on", ["status", "audited_on"],
+                              unique=False)
+    for name, columns, where in _ANSWER_INDEXES:
+        op.create_index(name, "answers", columns, unique=False,
+                        sqlite_where=sa.text(where), postgresql_where=sa.text(where))
+
     op.create_table(
         "targets",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("measure", sa.String(length=80), nullable=False),
         sa.Column("scope_kind", sa.String(length=10), nullable=False),
         sa.Column("scope_ref", sa.String(length=40), nullable=False),
-        sa.Column("rate", sa.Float(), nullable=False),
+        sa.Column("rate", sa.Double(), nullable=False),
         sa.Column("applies_from", sa.Date(), nullable=False),
         sa.Column("source", sa.String(length=300), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
@@ -53,6 +73,10 @@ def upgrade():
 
 
 def downgrade():
+    for name, _columns, _where in _ANSWER_INDEXES:
+        op.drop_index(name, table_name="answers")
+    with op.batch_alter_table("audits") as batch_op:
+        batch_op.drop_index("ix_audits_status_audited_on")
     with op.batch_alter_table("targets") as batch_op:
         batch_op.drop_index(batch_op.f("ix_targets_measure"))
     op.drop_table("targets")
