@@ -373,3 +373,19 @@ def test_a_submitted_audit_counts_where_its_audit_went(people):
     ids = set(db.session.scalars(db.select(Audit.id).where(*Scope(start=Q2.start,
                                                                   end=Q2.end).audit_conditions())))
     assert ids == {made[name].id for name in ("A1", "A2", "A3", "A4", "A5", "A7", "A10")}
+
+
+def test_the_measure_and_the_report_find_the_same_latest_moderation(people):
+    """The figures find the latest moderation one audit at a time; the agreement report for
+    every audit at once: they must pick the same one, ties going to the later record."""
+    from audit_app.measures.agreement import agreement_report
+
+    made, template, _ = hand_counted(people)
+    tied = audit(people, template, GOOD, GOOD, "yes", reference="LCS-TIE")
+    same_time = datetime(2022, 8, 2, 10)
+    make_moderated(tied, people["moderator"], overall=(GOOD, RI), submitted_at=same_time)
+    make_moderated(tied, people["second"], overall=(GOOD, GOOD), submitted_at=same_time)
+    db.session.commit()
+    measure = figures(compute(Q2, measures=[catalogue.find("agreement")]))[("agreement", "all")]
+    report = agreement_report(Scope(start=Q2.start, end=Q2.end)).overall.figure
+    assert measure == (report.numerator, report.denominator) == (2, 5)  # A4 and the tie

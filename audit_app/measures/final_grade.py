@@ -6,13 +6,14 @@ audit that graded that item, else the auditor's own grade. An audit moderated tw
 once, with its latest moderation's grade; a moderation that left an item ungraded leaves it
 to an earlier moderation, or to the auditor.
 
-`latest_grade_id` is that rule for the database: for one audit and item, the id of the
-grade row of the latest such moderation, found through the indexes on moderations.audit_id
-and moderation_grades (moderation_id, item): one index probe per moderated audit or answer,
-on SQLite and PostgreSQL alike, and none for the audits nobody moderated.
+The rule for the database, in two forms that both databases plan well: `latest_grade`, for
+one audit and item, looks up the newest counted grade through the indexes on
+moderations.audit_id and moderation_grades (moderation_id, item) (a probe per moderated
+audit or answer, none for the audits nobody moderated); `latest_grades`, for every item of
+the audits in scope, keeps each counted grade with no newer one (an anti-join).
 """
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from audit_app.models import Audit, Moderation, ModerationGrade
@@ -20,43 +21,38 @@ from audit_app.models import Audit, Moderation, ModerationGrade
 SUBMITTED = "submitted"
 
 
-def _latest(audit_id, item, scope, compared):
-    moderation, grade = aliased(Moderation), aliased(ModerationGrade)
-    conditions = [moderation.audit_id == audit_id, grade.item == item,
-                  moderation.status == SUBMITTED, grade.final_rank.is_not(None)]
+def _counts(moderation, grade, scope, compared):
+    """Which grades count: of a submitted moderation (of the scope's moderator or round),
+    with a final grade, and with the auditor's grade too when `compared`."""
+    conditions = [moderation.status == SUBMITTED, grade.final_rank.is_not(None)]
     if compared:
         conditions.append(grade.auditor_rank.is_not(None))
     if scope is not None:
         conditions.extend(scope.moderation_conditions(moderation))
-    return grade, (
-        lambda *columns: select(*columns)
+    return conditions
+
+
+def _newest_first(moderation):
+    return moderation.submitted_at.desc(), moderation.id.desc()
+
+
+def latest_grade(audit_id, item, column, scope=None, compared=False):
+    """SQL scalar: `column` ("final_rank" or "auditor_rank") of the latest counted grade of
+    `item` of the audit `audit_id` (columns or values of the outer query); NULL when there is
+    none. For an audit that was never moderated the database does not look
+    (`moderated_audits`, a set it builds once per query)."""
+    moderation, grade = aliased(Moderation), aliased(ModerationGrade)
+    latest = (
+        select(getattr(grade, column))
         .join(moderation, grade.moderation_id == moderation.id)
-        .where(*conditions)
-        .order_by(moderation.submitted_at.desc(), moderation.id.desc())
+        .where(moderation.audit_id == audit_id, grade.item == item,
+               *_counts(moderation, grade, scope, compared))
+        .order_by(*_newest_first(moderation))
         .limit(1)
         .correlate_except(moderation, grade)
         .scalar_subquery()
     )
-
-
-def latest_grade_id(audit_id, item, scope=None, compared=False):
-    """SQL scalar: the id of the latest submitted moderation's grade of `item` of the audit
-    `audit_id` (columns or values of the outer query), NULL when none graded it.
-
-    `scope` (audit_app/measures/scope.py) may narrow the moderations looked at (one
-    moderator's, one round's). With `compared`, only a grade where the auditor's grade
-    exists too counts: the latest moderation that compared the item.
-    """
-    grade, latest = _latest(audit_id, item, scope, compared)
-    return latest(grade.id)
-
-
-def latest_grade(audit_id, item, column, scope=None, compared=False):
-    """SQL scalar: `column` ("final_rank" or "auditor_rank") of the grade `latest_grade_id`
-    finds; NULL when there is none. For an audit that was never moderated the database
-    does not look (`moderated_audits`, a set it builds once per query)."""
-    grade, latest = _latest(audit_id, item, scope, compared)
-    return case((audit_id.in_(moderated_audits()), latest(getattr(grade, column))))
+    return case((audit_id.in_(moderated_audits()), latest))
 
 
 def moderated_audits():
@@ -65,9 +61,21 @@ def moderated_audits():
 
 
 def latest_grades(scope, compared=False):
-    """Subquery: the grades the figures use, one per audit in scope and item: the latest
-    moderation's (see `latest_grade_id`). Columns: audit_id, moderation_id, grade_id, item,
-    domain, auditor_rank, final_rank."""
+    """Subquery: the grades the figures use, one per audit in scope and item: a counted grade
+    with no counted grade of the same audit and item from a later moderation (later by
+    submission time, then by id, as `latest_grade` orders them). Columns: audit_id,
+    moderation_id, grade_id, item, domain, auditor_rank, final_rank."""
+    later, later_grade = aliased(Moderation), aliased(ModerationGrade)
+    newer = (
+        select(later_grade.id)
+        .join(later, later_grade.moderation_id == later.id)
+        .where(later.audit_id == Moderation.audit_id, later_grade.item == ModerationGrade.item,
+               *_counts(later, later_grade, scope, compared),
+               or_(later.submitted_at > Moderation.submitted_at,
+                   and_(later.submitted_at == Moderation.submitted_at,
+                        later.id > Moderation.id)))
+        .correlate_except(later, later_grade)
+    )
     return (
         select(Moderation.audit_id, Moderation.id.label("moderation_id"),
                ModerationGrade.id.label("grade_id"), ModerationGrade.item,
@@ -76,10 +84,8 @@ def latest_grades(scope, compared=False):
         .select_from(ModerationGrade)
         .join(Moderation, ModerationGrade.moderation_id == Moderation.id)
         .join(Audit, Moderation.audit_id == Audit.id)
-        .where(Moderation.status == SUBMITTED, *scope.audit_conditions(),
-               *scope.moderation_conditions(),
-               ModerationGrade.id == latest_grade_id(Moderation.audit_id,
-                                                     ModerationGrade.item, scope, compared))
+        .where(*_counts(Moderation, ModerationGrade, scope, compared),
+               *scope.audit_conditions(), ~newer.exists())
         .subquery("latest_compared" if compared else "latest")
     )
 
