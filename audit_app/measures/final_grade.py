@@ -60,7 +60,7 @@ def moderated_audits():
     return select(Moderation.audit_id).where(Moderation.status == SUBMITTED)
 
 
-def latest_grades(scope, compared=False):
+def latest_grades(scope, compared=False, items=None):
     """Subquery: the grades the figures use, one per audit in scope and item: a counted grade
     with no counted grade of the same audit and item from a later moderation (later by
     submission time, then by id, as `latest_grade` orders them). Columns: audit_id,
@@ -85,7 +85,8 @@ def latest_grades(scope, compared=False):
         .join(Moderation, ModerationGrade.moderation_id == Moderation.id)
         .join(Audit, Moderation.audit_id == Audit.id)
         .where(*_counts(Moderation, ModerationGrade, scope, compared),
-               *scope.audit_conditions(), ~newer.exists())
+               *scope.audit_conditions(), ~newer.exists(),
+               *([ModerationGrade.item.in_(items)] if items is not None else []))
         .subquery("latest_compared" if compared else "latest")
     )
 

@@ -10,10 +10,10 @@ queries never grows with the data.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import literal, literal_column, select
+from sqlalchemy import and_, func, literal, literal_column, select
 
 from audit_app.measures.compliance import ANSWERED
-from audit_app.measures.final_grade import final_rank, latest_grade
+from audit_app.measures.final_grade import final_rank, latest_grade, latest_grades
 from audit_app.measures.rate import AUDITS, GRADED_ANSWERS, YES_NO_ANSWERS
 from audit_app.models import Answer, Audit, TemplateQuestion, TemplateVersion
 from audit_app.models.moderation import OVERALL
@@ -52,8 +52,9 @@ def audits(scope):
 def graded_answers(scope):
     """Answered graded questions with a domain, of counted audits in scope, with their final
     grade (the latest moderation's of that question, else the auditor's)."""
+    latest = latest_grades(scope)
     columns = {
-        "final": final_rank(Answer.audit_id, TemplateQuestion.key, Answer.grade_rank, scope),
+        "final": func.coalesce(latest.c.final_rank, Answer.grade_rank),
         "good_or_better": TemplateVersion.good_or_better,
     }
 
@@ -63,6 +64,8 @@ def graded_answers(scope):
             .join(Audit, Answer.audit_id == Audit.id)
             .join(TemplateVersion, Audit.template_version_id == TemplateVersion.id)
             .join(TemplateQuestion, Answer.question_id == TemplateQuestion.id)
+            .outerjoin(latest, and_(latest.c.audit_id == Answer.audit_id,
+                                    latest.c.item == TemplateQuestion.key))
             .where(TemplateQuestion.kind == "graded", TemplateQuestion.domain.is_not(None),
                    Answer.grade_rank.is_not(None), *scope.audit_conditions())
         )
