@@ -48,6 +48,10 @@ class Config:
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_FROM = os.environ.get("MAIL_FROM", "case-file-audit@localhost")
+    # STARTTLS before anything else is said; the server's certificate must be trusted.
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
 

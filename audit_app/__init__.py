@@ -70,6 +70,7 @@ def create_app(config_name=None, overrides=None):
     login_manager.init_app(app)
 
     from audit_app import auth, cli, security, templating
+    from audit_app.actions import bp as actions_bp
     from audit_app.admin import bp as admin_bp
     from audit_app.audit_templates import bp as templates_bp
     from audit_app.audits import bp as audits_bp
@@ -90,6 +91,7 @@ def create_app(config_name=None, overrides=None):
     app.register_blueprint(audits_bp, url_prefix="/audits")
     app.register_blueprint(moderation_bp, url_prefix="/moderation")
     app.register_blueprint(reports_bp, url_prefix="/reports")
+    app.register_blueprint(actions_bp, url_prefix="/actions")
     cli.register(app)
     templating.register(app)
 

@@ -8,7 +8,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from audit_app import demo, demo_activity, notify
+from audit_app import demo, demo_activity, mail, notify
 from audit_app.admin import services as admin
 from audit_app.admin.targets import load_reference_targets
 from audit_app.audit_templates.cli import COMMANDS as TEMPLATE_COMMANDS
@@ -77,11 +77,17 @@ def seed_demo(if_empty):
 @with_appcontext
 def send_email():
     """Email queued notifications (run it from cron every few minutes)."""
-    if not current_app.config.get("MAIL_SERVER"):
+    if not mail.configured():
         click.echo("MAIL_SERVER is not set: notifications stay on users' home pages only.")
         return
-    sent = notify.send_queued()
-    click.echo(f"Sent {sent} email{'' if sent == 1 else 's'}.")
+    try:
+        sent = notify.send_queued()
+    except mail.MailError as error:
+        raise click.ClickException(f"{error}. Unsent notifications stay queued for the next "
+                                   "run.") from None
+    click.echo(f"Sent {sent.count} email{'' if sent.count == 1 else 's'}.")
+    for reason in sent.refused:
+        click.echo(f"Not sent, queued to try again: {reason}", err=True)
 
 
 def register(app):

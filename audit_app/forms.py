@@ -71,7 +71,7 @@ class GovDateField(DateField):
             raise ValueError("Year must include 4 numbers")
         try:
             self.data = date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):  # a day of 99999999999999999999 overflows
             raise ValueError(f"{self.subject} must be a real date") from None
 
     def pre_validate(self, form):

@@ -17,6 +17,7 @@ NAVIGATION = [
     ("Home", "main.home", ()),
     ("Cases", "cases.list_cases", ("admin", "moderator", "practice_lead", "manager", "leader")),
     ("My audits", "audits.my_audits", ("auditor",)),
+    ("Actions", "actions.my_actions", ()),
     ("Programmes", "programmes.list_programmes", ("admin", "moderator", "leader", "practice_lead")),
     ("Moderation", "moderation.list_rounds", ("moderator", "admin", "leader")),
     ("Reports", "reports.agreement", ("moderator", "admin", "leader", "practice_lead")),

@@ -45,6 +45,7 @@ from audit_app.models import (
     User,
     UserRole,
 )
+from audit_app.models.cases import reference_key
 from audit_app.models.moderation import round_moderators
 from audit_app.models.templates import DOMAINS, OFSTED_SCALE
 from audit_app.timeutil import local_date, stored
@@ -211,7 +212,9 @@ def _cases(rng, count, team_ids):
         # One case in thirty has moved team since it was audited.
         team_now = rng.choice(team_ids) if rng.random() < 1 / 30 else team_then
         opened = date(2010, 1, 4) + timedelta(days=rng.randrange(15 * 365))
-        rows.append({"reference": f"LCS-C{number + 1:07d}", "team_id": team_now,
+        reference = f"LCS-C{number + 1:07d}"
+        rows.append({"reference": reference, "reference_key": reference_key(reference),
+                     "team_id": team_now,
                      "opened_on": opened,
                      "closed_on": opened + timedelta(days=rng.randrange(200, 900))
                      if rng.random() < 0.3 else None})

@@ -245,5 +245,7 @@ def login(client, users):
     return sign_in
 
 
-# Real concurrent requests against a live server (see tests/concurrency.py).
+# Real concurrent requests against a live server (see tests/concurrency.py), and a real SMTP
+# server for email tests (see tests/smtp_server.py).
 from tests.concurrency import live_app  # noqa: E402,F401
+from tests.smtp_server import smtp_certificate, smtp_server  # noqa: E402,F401

@@ -61,7 +61,7 @@ def test_migration_fills_in_the_team_of_audits_submitted_before_it(app, users, m
     db.session.commit()
     audit_id, draft_id, team_id = audit.id, draft.id, audit.case.team_id
     db.session.close()
-    downgrade(revision="0006")
+    downgrade(revision="-1")  # to the revision before 0010
     upgrade()
     with db.engine.connect() as conn:
         teams = dict(conn.execute(text("SELECT id, team_id FROM audits")).all())

@@ -303,7 +303,7 @@ def test_a_reference_added_by_someone_else_mid_import_rejects_the_whole_file(
     make_case("LCS-1")
     db.session.commit()
     # As if another import added LCS-1 between our look-up and our insert.
-    monkeypatch.setattr(importer, "_existing_ids", lambda references: {})
+    monkeypatch.setattr(importer, "_stored", lambda keys, column: {})
     data = csv_file(HEADER, "LCS-0,Fostering,cin,2025-01-06,", "LCS-1,Fostering,cin,2025-01-06,")
     with pytest.raises(importer.ImportRejected) as rejected:
         importer.import_cases(data, "cases.csv")

@@ -1,8 +1,8 @@
-"""The flask commands a council's IT team uses: create-user, seed-demo, send-email."""
+"""The flask commands a council's IT team uses: create-user, seed-demo (send-email is in
+test_send_email.py)."""
 
 from audit_app.extensions import db
-from audit_app.models import Notification, User
-from audit_app.notify import notify
+from audit_app.models import User
 
 
 def test_create_user(app, users):
@@ -41,37 +41,6 @@ def test_seed_demo_refuses_a_database_with_users_unless_if_empty(app, users, tmp
     assert again.exit_code == 0
     assert "Demo data is already loaded." in again.output
     assert "admin@example.org.uk" in again.output
-
-
-def test_send_email_sends_queued_notifications_once(app, users, monkeypatch):
-    sent = []
-
-    class FakeSMTP:
-        def __init__(self, host, port, timeout):
-            sent.append(("connect", host, port))
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-        def send_message(self, message):
-            sent.append((message["To"], message["Subject"], message.get_content()))
-
-    monkeypatch.setattr("audit_app.notify.smtplib.SMTP", FakeSMTP)
-    notify(users["manager"], "Audit submitted", "Please read it.", "/audits/1")
-    db.session.commit()
-    runner = app.test_cli_runner()
-    unset = runner.invoke(args=["send-email"])
-    assert "MAIL_SERVER is not set" in unset.output and sent == []
-    app.config["MAIL_SERVER"] = "mail.council.internal"
-    result = runner.invoke(args=["send-email"])
-    assert "Sent 1 email." in result.output
-    assert sent[1][:2] == ("manager@example.org.uk", "Audit submitted")
-    assert sent[1][2].strip().endswith("/audits/1")
-    assert runner.invoke(args=["send-email"]).output.strip() == "Sent 0 emails."
-    assert db.session.scalars(db.select(Notification)).one().emailed_at is not None
 
 
 def test_seed_demo_loads_the_organisation_templates_and_activity(app, tmp_path):

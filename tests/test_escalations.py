@@ -128,48 +128,28 @@ def test_notifications_show_on_the_home_page_until_marked_read(client, login, au
     assert client.get("/").soup.find(id="panel-notifications") is None
 
 
-class FakeSMTP:
-    sent = []
-    fail = False
-
-    def __init__(self, host, port, timeout):
-        if FakeSMTP.fail:
-            raise OSError("mail server unreachable")
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def send_message(self, message):
-        FakeSMTP.sent.append((message["To"], message["Subject"]))
-
-
 def test_escalation_is_emailed_at_once_when_mail_is_configured(
-        client, login, audit, app, monkeypatch):
-    monkeypatch.setattr("audit_app.notify.smtplib.SMTP", FakeSMTP)
-    monkeypatch.setattr(FakeSMTP, "sent", [])
-    app.config["MAIL_SERVER"] = "mail.council.internal"
+        client, login, audit, smtp_server):
+    server = smtp_server()
     login("auditor")
     client.submit(f"/audits/{audit.id}/escalate", {"concern": "Bruising, no strategy meeting."})
-    assert sorted(FakeSMTP.sent) == [
+    assert sorted((r.message["To"], r.message["Subject"]) for r in server.received) == [
         ("leader@example.org.uk", "URGENT: safeguarding concern on case LCS-3001"),
         ("manager@example.org.uk", "URGENT: safeguarding concern on case LCS-3001"),
     ]
 
 
 def test_a_mail_server_failure_keeps_the_escalation_for_cron(
-        client, login, audit, app, monkeypatch):
-    monkeypatch.setattr("audit_app.notify.smtplib.SMTP", FakeSMTP)
-    monkeypatch.setattr(FakeSMTP, "fail", True)
-    app.config["MAIL_SERVER"] = "mail.council.internal"
+        client, login, audit, app, smtp_server):
+    smtp_server()
+    app.config["MAIL_PORT"] = 1  # nothing listens there
     login("auditor")
     response = client.submit(f"/audits/{audit.id}/escalate", {"concern": "Concern"})
     assert response.status_code == 302
     assert db.session.scalars(db.select(Escalation)).one()
     queued = db.session.scalars(db.select(Notification)).all()
-    assert len(queued) == 2 and all(n.emailed_at is None for n in queued)
+    assert len(queued) == 2 and all(
+        n.emailed_at is None and n.email_status == "queued" for n in queued)
 
 
 def test_audits_past_their_due_date_are_tagged_overdue(client, login, app, users):
@@ -193,4 +173,4 @@ def test_leaders_home_page_links_to_the_figures(client, login, users):
     panel = client.get("/").soup.find(id="panel-leader").find_parent("section")
     links = {a.get_text(): a["href"] for a in panel.select("a")}
     assert links == {"Moderation agreement report": "/reports/agreement",
-                     "Audit programmes": "/programmes/"}
+                     "Audit programmes": "/programmes/", "All actions": "/actions/all"}

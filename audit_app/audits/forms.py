@@ -15,7 +15,7 @@ from wtforms import DecimalField, HiddenField, RadioField, SelectField, SubmitFi
 from wtforms.validators import InputRequired, Length, Optional
 
 from audit_app.forms import FormTokenField, GovDateField, VersionField, choices
-from audit_app.models.audits import PRIORITIES
+from audit_app.models.actions import PRIORITIES
 from audit_app.models.templates import YES_NO_ANSWERS
 
 TEXT_LIMIT = 20000

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from audit_app import notify, once
+from audit_app.actions import workflow as actions_workflow
 from audit_app.audits import access, bp, escalations, workflow
 from audit_app.audits.forms import (
     AcknowledgeForm,
@@ -26,6 +27,7 @@ from audit_app.extensions import db
 from audit_app.models import Action, Audit, AuditResponse, Escalation, TemplateVersion, User
 from audit_app.models.audits import AUDIT_STATUSES, SUBMITTED
 from audit_app.security import kept_form_data
+from audit_app.timeutil import today
 from audit_app.versioning import EditConflict
 
 
@@ -33,7 +35,8 @@ def _audit_or_404(audit_id):
     audit = db.session.scalar(
         select(Audit)
         .where(Audit.id == audit_id)
-        .options(selectinload(Audit.answers), selectinload(Audit.actions))
+        .options(selectinload(Audit.answers),
+                 selectinload(Audit.actions).joinedload(Action.owner))
     )
     if audit is None:
         abort(404)
@@ -111,7 +114,7 @@ def view_audit(audit_id):
             proposed=[a for a in audit.actions if a.status == "proposed"],
         )
     return render_template(
-        "audits/view.html", audit=audit, answers=answers,
+        "audits/view.html", audit=audit, answers=answers, today=today(),
         can_respond=access.can_respond(current_user, audit),
         can_return=access.can_return(current_user, audit),
         response_form=ResponseForm(),
@@ -334,7 +337,7 @@ def recommendations(audit_id):
     proposed = [a for a in audit.actions if a.status == "proposed"]
     return render_template("audits/recommendations.html", audit=audit, form=form,
                            proposed=proposed, page_errors=_errors(form),
-                           default_owner=workflow.default_owner(audit))
+                           default_owner=actions_workflow.default_owner(audit.case))
 
 
 def _proposed_action(audit, action_id):
@@ -537,7 +540,7 @@ def respond(audit_id):
         return redirect(here)
     return render_template(
         "audits/view.html", audit=audit, answers=workflow.answers_by_question(audit),
-        can_respond=True, can_return=access.can_return(current_user, audit),
+        today=today(), can_respond=True, can_return=access.can_return(current_user, audit),
         response_form=form, form=form,
     ), 200
 

@@ -9,25 +9,16 @@ so of two saves from the same page exactly one wins and the other is an EditConf
 from dataclasses import dataclass
 from datetime import date
 
+from audit_app.actions.workflow import open_recommendations
 from audit_app.eventlog import record
 from audit_app.extensions import db
 from audit_app.models import Action, Answer, Audit
-from audit_app.models.audits import (
-    ALLOCATED,
-    EDITABLE,
-    IN_PROGRESS,
-    OPEN,
-    PROPOSED,
-    RETURNED,
-    SUBMITTED,
-)
+from audit_app.models.actions import FROM_AUDIT, PROPOSED
+from audit_app.models.audits import ALLOCATED, EDITABLE, IN_PROGRESS, RETURNED, SUBMITTED
 from audit_app.notify import notify
 from audit_app.team_managers import managers_of
 from audit_app.timeutil import utcnow
 from audit_app.versioning import bump, claim
-from audit_app.workdays import add_working_days
-
-ACTION_WORKING_DAYS = 20
 
 
 class WorkflowError(Exception):
@@ -201,11 +192,6 @@ def submission_problems(audit):
     return problems
 
 
-def default_owner(audit):
-    """The case team's manager (the one named on the team first), or None."""
-    return next(iter(managers_of(audit.case.team_id)), None)
-
-
 def submit(audit, user, submitted_version, today=None):
     if audit.auditor_id != user.id:
         raise WorkflowError("Only the allocated auditor can submit this audit.")
@@ -216,18 +202,7 @@ def submit(audit, user, submitted_version, today=None):
     audit.status = SUBMITTED
     audit.submitted_at = utcnow()  # also sets audited_on, its UK day
     audit.team_id = audit.case.team_id  # the team its figures count in, wherever the case goes
-    today = today or audit.audited_on
-    proposed = [a for a in audit.actions if a.status == PROPOSED]
-    owner = default_owner(audit) if proposed else None
-    for action in proposed:
-        action.status = OPEN
-        action.due_on = action.due_on or add_working_days(today, ACTION_WORKING_DAYS)
-        if action.owner_id is None and owner is not None:
-            action.owner_id = owner.id
-        record("action", action.id, "opened", None,
-               {"description": action.description, "owner_id": action.owner_id,
-                "due_on": action.due_on.isoformat(), "priority": action.priority},
-               actor=user)
+    open_recommendations(audit, user, today or audit.audited_on)
     record("audit", audit.id, "submitted", {"status": before}, {"status": SUBMITTED},
            actor=user)
     _tell_case_team(audit)
@@ -265,8 +240,9 @@ def return_to_auditor(audit, user, reason, submitted_version):
 def add_recommendation(audit, user, description, owner_id, due_on, priority):
     _touch_draft(audit)
     start(audit, user)
-    action = Action(audit=audit, case_id=audit.case_id, description=description.strip(),
-                    owner_id=owner_id, due_on=due_on, priority=priority, status=PROPOSED)
+    action = Action(audit=audit, case_id=audit.case_id, source=FROM_AUDIT, raised_by_id=user.id,
+                    description=description.strip(), owner_id=owner_id, due_on=due_on,
+                    priority=priority, status=PROPOSED)
     db.session.add(action)
     db.session.flush()
     record("action", action.id, "proposed", None,

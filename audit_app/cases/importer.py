@@ -16,9 +16,11 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from audit_app.cases.services import date_problems, reference_problem
+from audit_app.downloads import unescape
 from audit_app.eventlog import record
 from audit_app.extensions import db
 from audit_app.models import COHORTS, Case, CaseCohort, Team
+from audit_app.models.cases import reference_key
 from audit_app.timeutil import utcnow
 
 MAX_BYTES = 5 * 1024 * 1024  # about 100,000 rows; the upload page's limit
@@ -115,7 +117,8 @@ def _records(text):
     line = 0
     try:
         for line, cells in enumerate(reader, start=1):
-            yield line, [cell.strip() for cell in cells]
+            # A cell the app escaped on download (downloads.safe) reads as it was stored.
+            yield line, [unescape(cell.strip()).strip() for cell in cells]
     except csv.Error as error:
         raise ImportRejected([Problem(line + 1, None, f"cannot be read as CSV ({error})")]) \
             from None
@@ -238,13 +241,13 @@ def check_rows(text, today=None):
         reference = value["reference"]
         if reference:
             reason = reference_problem(reference)
+            earlier = first_line_of.get(reference_key(reference))
             if reason:
                 problem("reference", _sentence_case(reason))
-            elif reference in first_line_of:
-                problem("reference", (
-                    f'duplicate reference "{reference}" (also on line {first_line_of[reference]})'))
+            elif earlier:
+                problem("reference", _duplicate_in_file(reference, *earlier))
             else:
-                first_line_of[reference] = line
+                first_line_of[reference_key(reference)] = (line, reference)
 
         team_id = None
         if value["team"]:
@@ -278,11 +281,33 @@ def check_rows(text, today=None):
             rows.append(CaseRow(line, reference, team_id, frozenset(cohorts),
                                 dates["opened_on"], dates.get("closed_on")))
 
+    problems.extend(_spelled_otherwise(rows))
     if problems:
-        raise ImportRejected(problems)
+        raise ImportRejected(sorted(problems, key=lambda p: p.line or 0))
     if not rows:
         raise ImportRejected([Problem(None, None, "The file has a header but no cases")])
     return rows
+
+
+def _duplicate_in_file(reference, line, spelled):
+    if spelled == reference:
+        return f'duplicate reference "{reference}" (also on line {line})'
+    return (f'duplicate reference "{reference}": line {line} has "{spelled}", which differs '
+            "only in capital letters, and capitals do not make a different case")
+
+
+def _spelled_otherwise(rows):
+    """A problem for each row whose reference is a case in the register with other capitals:
+    an update would go to that case, so the file should spell it as the register does."""
+    stored = _stored({reference_key(row.reference) for row in rows}, Case.reference)
+    return [
+        Problem(row.line, "reference", (
+            f'"{row.reference}" differs only in capital letters from case '
+            f'"{stored[key]}" in the register: write it as "{stored[key]}", or change the '
+            "case's reference first"))
+        for row in rows
+        if (key := reference_key(row.reference)) in stored and stored[key] != row.reference
+    ]
 
 
 # --- writing --------------------------------------------------------------------------------
@@ -293,28 +318,30 @@ def _chunks(items, size=CHUNK):
         yield items[start:start + size]
 
 
-def _existing_ids(references):
+def _stored(keys, column):
+    """{reference key: column} for the cases in the register with these keys."""
     found = {}
-    for chunk in _chunks(references):
+    for chunk in _chunks(sorted(keys)):
         found.update(db.session.execute(
-            select(Case.reference, Case.id).where(Case.reference.in_(chunk))
+            select(Case.reference_key, column).where(Case.reference_key.in_(chunk))
         ).all())
     return found
 
 
 def upsert(rows):
     """Insert new references and update known ones; returns ImportResult."""
-    existing = _existing_ids([row.reference for row in rows])
-    new = [row for row in rows if row.reference not in existing]
-    known = [row for row in rows if row.reference in existing]
-    ids = dict(existing)
+    existing = _stored({reference_key(row.reference) for row in rows}, Case.id)
+    new = [row for row in rows if reference_key(row.reference) not in existing]
+    known = [row for row in rows if reference_key(row.reference) in existing]
+    ids = {row.reference: existing[reference_key(row.reference)] for row in known}
 
     cases = Case.__table__  # Core, not ORM, statements: one executemany each
     if new:
         now = utcnow()
         inserted = db.session.execute(
             insert(cases).returning(cases.c.reference, cases.c.id),
-            [{"reference": r.reference, "team_id": r.team_id, "opened_on": r.opened_on,
+            [{"reference": r.reference, "reference_key": reference_key(r.reference),
+              "team_id": r.team_id, "opened_on": r.opened_on,
               "closed_on": r.closed_on, "created_at": now, "row_version": 1} for r in new],
         )
         ids.update(inserted.all())

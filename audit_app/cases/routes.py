@@ -1,10 +1,8 @@
-import csv
-import io
-
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 
+from audit_app import downloads
 from audit_app.authz import roles_required
 from audit_app.cases import bp, importer, services
 from audit_app.cases.forms import CaseFilterForm, CaseForm, ImportForm
@@ -185,12 +183,7 @@ def import_cases():
 def import_example():
     """A file with the right header and two rows, to fill in."""
     team = db.session.scalar(select(Team.name).order_by(Team.name)) or "Team name"
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(importer.COLUMNS)
-    writer.writerow(["1000001", team, "child_in_need;child_protection", "2024-03-27", ""])
-    writer.writerow(["1000002", team, "Cared for", "27/03/2024", "2024-09-30"])
-    return Response(
-        "\ufeff" + out.getvalue(), mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=cases-example.csv"},
-    )
+    return downloads.csv_response("cases-example.csv", importer.COLUMNS, [
+        ["1000001", team, "child_in_need;child_protection", "2024-03-27", ""],
+        ["1000002", team, "Cared for", "27/03/2024", "2024-09-30"],
+    ])

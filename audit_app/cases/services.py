@@ -13,6 +13,7 @@ from audit_app import timeutil
 from audit_app.eventlog import changes, record, snapshot
 from audit_app.extensions import db
 from audit_app.models import Case, CaseCohort, Team
+from audit_app.models.cases import reference_key
 from audit_app.team_managers import managed_teams, manages
 
 CASE_FIELDS = ("reference", "team_id", "cohorts", "opened_on", "closed_on", "social_worker_id")
@@ -90,8 +91,9 @@ def filtered_cases_query(user, *, team_id=None, cohort=None, status=None, refere
     elif status == "closed":
         query = query.where(Case.closed_on <= today)
     if reference:
-        escaped = re.sub(r"([\\%_])", r"\\\1", reference.strip())
-        query = query.where(Case.reference.ilike(f"%{escaped}%", escape="\\"))
+        # Compared as the register compares references: whatever their capitals.
+        escaped = re.sub(r"([\\%_])", r"\\\1", reference_key(reference.strip()))
+        query = query.where(Case.reference_key.like(f"%{escaped}%", escape="\\"))
     return query.order_by(Case.reference)
 
 
@@ -100,12 +102,13 @@ def filtered_cases_query(user, *, team_id=None, cohort=None, status=None, refere
 
 def reference_problem(reference):
     """Why a reference cannot be stored, or None. A reference without a digit is very
-    likely a child's name typed in by mistake; case-record systems number their cases."""
+    likely a child's name typed in by mistake; case-record systems number their cases
+    (with the digits 0 to 9: "Jane Smith ²" has no number)."""
     if not reference:
         return "Enter the case reference"
     if len(reference) > REFERENCE_MAX:
         return f"Case reference must be {REFERENCE_MAX} characters or fewer"
-    if not any(ch.isdigit() for ch in reference):
+    if not re.search("[0-9]", reference):
         return "Case reference must include a number. Do not enter the child's name"
     return None
 
@@ -123,15 +126,20 @@ def date_problems(opened_on, closed_on, today=None):
     return problems
 
 
-def reference_taken(reference, exclude_id=None):
-    query = select(Case.id).where(Case.reference == reference)
+def existing_reference(reference, exclude_id=None):
+    """The reference, as stored, of another case with this reference whatever its
+    capitals, or None."""
+    query = select(Case.reference).where(Case.has_reference(reference))
     if exclude_id is not None:
         query = query.where(Case.id != exclude_id)
-    return db.session.scalar(query) is not None
+    return db.session.scalar(query)
 
 
-def _duplicate(reference):
-    return DuplicateError("reference", f"A case with reference {reference} already exists")
+def _duplicate(reference, existing=None):
+    message = f"A case with reference {existing or reference} already exists"
+    if existing and existing != reference:
+        message += f" ({reference} differs from it only in capital letters)"
+    return DuplicateError("reference", message)
 
 
 # --- adding and changing -------------------------------------------------------------------
@@ -140,8 +148,9 @@ def _duplicate(reference):
 def create_case(*, reference, team_id, cohorts, opened_on, closed_on=None,
                 social_worker_id=None, actor=None):
     reference = reference.strip()
-    if reference_taken(reference):
-        raise _duplicate(reference)
+    existing = existing_reference(reference)
+    if existing:
+        raise _duplicate(reference, existing)
     case = Case(reference=reference, team_id=team_id, opened_on=opened_on,
                 closed_on=closed_on, social_worker_id=social_worker_id)
     case.cohorts = set(cohorts)
@@ -159,8 +168,9 @@ def update_case(case, values, actor=None):
     values = dict(values)
     if "reference" in values:
         values["reference"] = values["reference"].strip()
-        if reference_taken(values["reference"], exclude_id=case.id):
-            raise _duplicate(values["reference"])
+        existing = existing_reference(values["reference"], exclude_id=case.id)
+        if existing:
+            raise _duplicate(values["reference"], existing)
     before = snapshot(case, CASE_FIELDS)
     for name in CASE_FIELDS:
         if name in values:

@@ -6,6 +6,7 @@ from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from audit_app.actions import lists as action_lists
 from audit_app.audits import access, escalations
 from audit_app.extensions import db
 from audit_app.models import Audit, Case, Moderation, ModerationSample
@@ -97,9 +98,26 @@ def _feedback_to_acknowledge(user):
                  url_for("moderation.moderate", sample_id=m.sample_id)) for m in moderations]
 
 
+def _action_items(actions, day, with_owner=False):
+    items = []
+    for action in actions:
+        tag = ("overdue" if action.overdue_on(day) else
+               "reopened" if action.reopened_at else "due soon" if action.due_soon_on(day)
+               else None)
+        owner = ""
+        if with_owner:
+            owner = (f" (owner {action.owner.name}, deactivated)" if action.owner
+                     else " (no owner)")
+        items.append(Item(f"Case {action.case.reference}: due {action.due_on:%-d %B %Y}{owner}",
+                          url_for("actions.view_action", action_id=action.id), tag))
+    return items
+
+
 def worklist_for(user):
     panels = []
-    concerned_teams = managed_team_ids(user) | access.headed_team_ids(user)
+    day = today()
+    managed = managed_team_ids(user)
+    concerned_teams = managed | access.headed_team_ids(user)
     if concerned_teams:
         found = escalations.outstanding(concerned_teams)
         panels.append(Panel("escalations", "Safeguarding escalations to acknowledge",
@@ -109,10 +127,17 @@ def worklist_for(user):
     if notes:
         panels.append(Panel("notifications", "Notifications", "",
                             [Item(n.subject, n.link or url_for("main.home")) for n in notes]))
+    mine = action_lists.needing_attention(user, day)
+    if mine or user.has_role("manager"):
+        panels.append(Panel("actions", "Your actions due soon or overdue",
+                            "None of your actions is overdue or due in the next 5 working days.",
+                            _action_items(mine, day),
+                            [("All my actions", url_for("actions.my_actions"))]))
     if user.has_role("auditor"):
         panels.append(Panel("auditor", "Audits to complete", "You have no audits allocated.",
                             _audits_to_do(user),
-                            [("All my audits", url_for("audits.my_audits"))]))
+                            [("All my audits", url_for("audits.my_audits")),
+                             ("Actions from my audits", url_for("actions.raised_actions"))]))
         panels.append(Panel("feedback", "Moderation feedback", "No feedback is waiting for you.",
                             _feedback_to_acknowledge(user),
                             [("All feedback on my audits", url_for("moderation.my_feedback"))]))
@@ -123,16 +148,24 @@ def worklist_for(user):
         panels.append(Panel("moderator", "Safeguarding escalations not yet acknowledged",
                             "Every escalation has been acknowledged.",
                             _escalation_items(escalations.outstanding())))
+        panels.append(Panel("orphaned", "Actions whose owner has left",
+                            "Every open action has an active owner.",
+                            _action_items(action_lists.without_active_owner(), day,
+                                          with_owner=True),
+                            [("All actions", url_for("actions.all_actions"))]))
     if user.has_role("manager"):
         panels.append(Panel("manager", "Audits of your team's cases",
                             "No submitted audits are waiting for your response.",
-                            _team_audits_to_read(user)))
+                            _team_audits_to_read(user),
+                            [("Your team's actions", url_for("actions.team_actions"))]
+                            if managed else []))
     if user.has_role("leader", "practice_lead"):
         # Practice leads read the same figures; dip sampling is not built yet, so no panel
         # promises it.
         panels.append(Panel("leader", "Performance", "", links=[
             ("Moderation agreement report", url_for("reports.agreement")),
             ("Audit programmes", url_for("programmes.list_programmes")),
+            ("All actions", url_for("actions.all_actions")),
         ]))
     if user.has_role("admin"):
         panels.append(
@@ -144,6 +177,7 @@ def worklist_for(user):
                     ("Manage users", url_for("admin.users")),
                     ("Manage teams", url_for("admin.teams")),
                     ("Event log", url_for("admin.events")),
+                    ("Reassign actions", url_for("actions.reassign")),
                 ],
             )
         )

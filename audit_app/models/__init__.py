@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per part of the domain."""
 
-from audit_app.models.audits import Action, Answer, Audit, AuditResponse, Escalation
+from audit_app.models.actions import Action
+from audit_app.models.audits import Answer, Audit, AuditResponse, Escalation
 from audit_app.models.cases import COHORTS, Case, CaseCohort
 from audit_app.models.events import Event
 from audit_app.models.form_posts import FormPost

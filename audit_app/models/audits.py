@@ -120,49 +120,6 @@ class Answer(db.Model):
     question = relationship("TemplateQuestion")
 
 
-PROPOSED, OPEN, COMPLETED, VERIFIED, CANCELLED = (
-    "proposed", "open", "completed", "verified", "cancelled"
-)
-ACTION_STATUSES = {
-    PROPOSED: "Proposed",
-    OPEN: "Open",
-    COMPLETED: "Completed",
-    VERIFIED: "Verified",
-    CANCELLED: "Cancelled",
-}
-PRIORITIES = {"high": "High", "medium": "Medium", "low": "Low"}
-
-
-class Action(db.Model):
-    """A recommendation from an audit: proposed while the audit is a draft, open once submitted."""
-
-    __tablename__ = "actions"
-    __table_args__ = (
-        CheckConstraint(
-            "status IN ('" + "', '".join(ACTION_STATUSES) + "')", name="known_status"
-        ),
-        CheckConstraint(
-            "priority IN ('" + "', '".join(PRIORITIES) + "')", name="known_priority"
-        ),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    description: Mapped[str] = mapped_column(Text)
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    due_on: Mapped[date | None] = mapped_column(Date)
-    priority: Mapped[str] = mapped_column(String(10), default="medium")
-    status: Mapped[str] = mapped_column(String(10), default=PROPOSED, index=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    completed_at: Mapped[datetime | None]
-    row_version: Mapped[int] = mapped_column(default=1)
-
-    audit = relationship("Audit", back_populates="actions")
-    case = relationship("Case")
-    owner = relationship("User")
-
-
 class Escalation(db.Model):
     """A child who may be at immediate risk: kept apart from learning actions."""
 

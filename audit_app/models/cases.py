@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from audit_app.extensions import db
 from audit_app.timeutil import utcnow
@@ -21,6 +21,11 @@ COHORTS = {
 }
 
 
+def reference_key(reference):
+    """A reference as the register compares it: LCS-100200 and lcs-100200 are one case."""
+    return reference.casefold()
+
+
 class Case(db.Model):
     __tablename__ = "cases"
     __table_args__ = (
@@ -28,8 +33,11 @@ class Case(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # As typed in the case-record system (LCS/Mosaic): unique, compared exactly.
+    # As typed in the case-record system (LCS/Mosaic), shown as typed.
     reference: Mapped[str] = mapped_column(String(60), unique=True)
+    # What lookups compare and the database keeps unique: capitals make no new case.
+    # Set with `reference` (below); bulk statements set it with reference_key().
+    reference_key: Mapped[str] = mapped_column(String(180), unique=True)  # casefold: up to 3x
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
     opened_on: Mapped[date] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
@@ -43,6 +51,16 @@ class Case(db.Model):
     cohort_rows = relationship(
         "CaseCohort", cascade="all, delete-orphan", lazy="selectin", order_by="CaseCohort.cohort"
     )
+
+    @validates("reference")
+    def _set_key(self, _name, reference):
+        self.reference_key = reference_key(reference)
+        return reference
+
+    @classmethod
+    def has_reference(cls, reference):
+        """SQL: this case's reference is `reference`, whatever its capitals."""
+        return cls.reference_key == reference_key(reference.strip())
 
     @property
     def cohorts(self):

@@ -249,7 +249,7 @@ def pick_audit(round_id):
                 CONFLICT if isinstance(error, EditConflict) else str(error))
         else:
             db.session.commit()
-            flash(f"Case {form.reference.data.strip()} added to the sample"
+            flash(f"Case {sample.audit.case.reference} added to the sample"
                   + ("." if sample.moderator_id else ", with no moderator: everyone "
                      "moderating this round wrote its audit."))
             return redirect(url_for("moderation.view_round", round_id=round_.id))

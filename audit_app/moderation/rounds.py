@@ -285,11 +285,11 @@ def pick(round_, user, reference, version=None):
     reference = (reference or "").strip()
     if not reference:
         raise RoundError("Enter the case reference")
-    if db.session.scalar(select(Case.id).where(Case.reference == reference)) is None:
+    if db.session.scalar(select(Case.id).where(Case.has_reference(reference))) is None:
         raise RoundError(f"There is no case with the reference {reference}")
     audits = db.session.scalars(
         select(Audit.id).join(Case, Audit.case_id == Case.id)
-        .where(Case.reference == reference, Audit.status == SUBMITTED)
+        .where(Case.has_reference(reference), Audit.status == SUBMITTED)
         .order_by(Audit.submitted_at.desc(), Audit.id.desc())
     ).all()
     frame = frame_for(round_)

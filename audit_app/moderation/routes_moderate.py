@@ -5,8 +5,16 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from audit_app.actions.workflow import may_raise_from_moderation
 from audit_app.extensions import db
-from audit_app.models import Audit, Challenge, Moderation, ModerationGrade, ModerationSample
+from audit_app.models import (
+    Action,
+    Audit,
+    Challenge,
+    Moderation,
+    ModerationGrade,
+    ModerationSample,
+)
 from audit_app.moderation import bp
 from audit_app.moderation import moderate as rules
 from audit_app.moderation.forms import (
@@ -112,6 +120,9 @@ def _result(sample, moderation):
         may_challenge=rules.may_challenge(current_user, moderation),
         is_auditor=moderation.audit.auditor_id == current_user.id,
         acknowledge_form=AcknowledgeFeedbackForm(),
+        actions=db.session.scalars(select(Action).where(Action.moderation_id == moderation.id)
+                                   .order_by(Action.id)).all(),
+        may_add_action=may_raise_from_moderation(current_user, moderation),
     )
 
 

@@ -180,7 +180,7 @@ def _lock(programme):
 
 
 def find_case(reference):
-    return db.session.scalar(select(Case).where(Case.reference == reference))
+    return db.session.scalar(select(Case).where(Case.has_reference(reference)))
 
 
 def _in_programme(programme_id, case_id):

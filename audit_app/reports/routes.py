@@ -3,6 +3,7 @@ from dataclasses import replace
 from flask import abort, render_template, request
 from flask_login import current_user, login_required
 
+from audit_app import downloads
 from audit_app.authz import roles_required
 from audit_app.measures import catalogue, explained
 from audit_app.measures.agreement import (
@@ -13,7 +14,7 @@ from audit_app.measures.agreement import (
     strength,
 )
 from audit_app.measures.figures import SMALL_SAMPLE, p_text, percent
-from audit_app.reports import bp, exports, services
+from audit_app.reports import bp, services
 from audit_app.reports.forms import AgreementFilterForm
 from audit_app.timeutil import today
 
@@ -56,13 +57,13 @@ def _report_table():
 @bp.route("/agreement.csv")
 @roles_required(*services.REPORT_ROLES)
 def agreement_csv():
-    return exports.csv_response("agreement-report.csv", services.REPORT_COLUMNS, _report_table())
+    return downloads.csv_response("agreement-report.csv", services.REPORT_COLUMNS, _report_table())
 
 
 @bp.route("/agreement.xlsx")
 @roles_required(*services.REPORT_ROLES)
 def agreement_xlsx():
-    return exports.xlsx_response("agreement-report.xlsx", "Agreement report",
+    return downloads.xlsx_response("agreement-report.xlsx", "Agreement report",
                                  services.REPORT_COLUMNS, _report_table())
 
 
@@ -70,14 +71,14 @@ def agreement_xlsx():
 @roles_required(*services.REPORT_ROLES)
 def agreement_pairs_csv():
     scope = _scope(_valid_form_or_400())
-    return exports.csv_response("agreement-pairs.csv", PAIR_COLUMNS, pairs(scope))
+    return downloads.csv_response("agreement-pairs.csv", PAIR_COLUMNS, pairs(scope))
 
 
 @bp.route("/agreement-pairs.xlsx")
 @roles_required(*services.REPORT_ROLES)
 def agreement_pairs_xlsx():
     scope = _scope(_valid_form_or_400())
-    return exports.xlsx_response("agreement-pairs.xlsx", "Compared grades", PAIR_COLUMNS,
+    return downloads.xlsx_response("agreement-pairs.xlsx", "Compared grades", PAIR_COLUMNS,
                                  pairs(scope))
 
 

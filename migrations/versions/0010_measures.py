@@ -1,7 +1,7 @@
 """measures: the team an audit counts in, targets as data, indexes for the figures
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0008
 
 - audits.team_id: the team the case was in on the audit's date, set at submission, so a
   case that moves keeps its history with the team that held it. Filled in here from each
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0006"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -28,7 +28,9 @@ def page_rows():
     for row in load_matrix():
         if row["method"] != "GET" or DOWNLOAD.search(row["path"]):
             continue
-        rows.append((next(role for role in VISITORS if row[role] == "200"), row["path"]))
+        visitor = next((role for role in VISITORS if row[role] == "200"), None)
+        if visitor is not None:  # rows that refuse everyone (or redirect) show no page
+            rows.append((visitor, row["path"]))
     return rows
 
 

@@ -1,4 +1,8 @@
-"""CSV and Excel downloads that open cleanly in Excel and cannot run formulas."""
+"""CSV and Excel downloads that open cleanly in Excel and cannot run formulas.
+
+Every CSV or XLSX file the app writes goes through `csv_response` or `xlsx_response`, so
+every cell is escaped by `safe`; the case importer reads cells back through `unescape`.
+"""
 
 import csv
 import io
@@ -13,14 +17,23 @@ from openpyxl.utils import get_column_letter
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A spreadsheet treats a cell starting with one of these as a formula (OWASP, "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A leading ' is escaped too, so that `unescape` can always undo `safe`.
+ESCAPED_START = (*FORMULA_START, "'")
 MIN_WIDTH, MAX_WIDTH = 8, 60
 
 
 def safe(value):
     """Text that would start a formula gets a leading ' so it stays text; numbers are kept."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if isinstance(value, str) and value.startswith(ESCAPED_START):
         return "'" + value
     return value
+
+
+def unescape(text):
+    """The text `safe` was given, from what it wrote (a file downloaded and uploaded again)."""
+    if text.startswith("'") and text[1:].startswith(ESCAPED_START):
+        return text[1:]
+    return text
 
 
 def _text(value):
