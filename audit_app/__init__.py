@@ -9,7 +9,14 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from audit_app import inputs
-from audit_app.extensions import csrf, db, login_manager, migrate, wait_for_sqlite_writers
+from audit_app.extensions import (
+    csrf,
+    db,
+    login_manager,
+    migrate,
+    skip_postgresql_jit,
+    wait_for_sqlite_writers,
+)
 from audit_app.kept_secrets import kept_secret
 from config import config_for
 
@@ -60,6 +67,7 @@ def create_app(config_name=None, overrides=None):
     db.init_app(app)
     with app.app_context():
         wait_for_sqlite_writers(db.engine)
+        skip_postgresql_jit(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -1,3 +1,5 @@
+import re
+
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -10,6 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     BooleanField,
     EmailField,
+    Field,
     PasswordField,
     RadioField,
     SelectField,
@@ -17,10 +20,15 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import (
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+)
 
 from audit_app.auth.forms import MIN_PASSWORD_LENGTH
-from audit_app.forms import BaseForm, VersionField, choices
+from audit_app.forms import BaseForm, FormTokenField, GovDateField, VersionField, choices
 from audit_app.models import ROLES
 
 
@@ -150,3 +158,68 @@ class SettingsForm(BaseForm):
     )
     version = VersionField()
     submit = SubmitField("Save settings", widget=GovSubmitInput())
+
+
+_PERCENT = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,2})?)\s*%?\s*$")
+
+
+class PercentField(Field):
+    """A percentage typed as 90, 92.5 or 90%: `data` is the fraction (0.9), or None. Not a
+    StringField: its own parsing trims, and "required" means nothing typed (InputRequired),
+    so "ninety" gets the message about percentages."""
+
+    widget = GovTextInput()
+
+    def process_formdata(self, valuelist):
+        self.raw_data = valuelist
+        text = (valuelist[0] if valuelist else "") or ""
+        self.data = None
+        if not text.strip():
+            return
+        match = _PERCENT.match(text)
+        if not match:
+            raise ValueError("Target must be a percentage, like 90 or 92.5")
+        self.data = float(match.group(1)) / 100
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data * 100:g}"
+
+
+class TargetForm(BaseForm):
+    measure = SelectField(
+        "Figure", widget=GovSelect(), validate_choice=False,
+        validators=[InputRequired(message="Select a figure")],
+    )
+    applies_to = SelectField(
+        "Applies to", widget=GovSelect(), validate_choice=False,
+        description="A team's own target is used for the team's figures instead of the whole "
+                    "council's.",
+        validators=[InputRequired(message="Select what the target applies to")],
+    )
+    rate = PercentField(
+        "Target (%)", description="For example, 90 for 90%. More than 0 and less than 100.",
+        validators=[InputRequired(message="Enter the target, like 90 for 90%")],
+    )
+    applies_from = GovDateField(
+        "Applies from", subject="The date it applies from",
+        required_message="Enter the date the target applies from",
+        description="A figure is judged against the target in force on the last day of its "
+                    "period. For example, 1 9 2022.",
+    )
+    source = StringField(
+        "Source", widget=GovTextInput(),
+        description="Where the target comes from, for example ILACS action plan, "
+                    "recommendation 2.",
+        validators=[InputRequired(message="Enter where the target comes from"),
+                    Length(max=300, message="Source must be 300 characters or fewer")],
+    )
+    version = VersionField()
+    form_token = FormTokenField()
+    submit = SubmitField("Save target", widget=GovSubmitInput())
+
+    def __init__(self, measures, scopes, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measure.choices = choices(measures, blank="Select a figure")
+        self.applies_to.choices = choices(scopes, blank="Select what it applies to")
