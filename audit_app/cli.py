@@ -10,9 +10,11 @@ from sqlalchemy import select
 
 from audit_app import demo, demo_activity, mail, notify, retention
 from audit_app.admin import services as admin
+from audit_app.admin.targets import load_reference_targets
 from audit_app.audit_templates.cli import COMMANDS as TEMPLATE_COMMANDS
 from audit_app.cases.cli import import_cases
 from audit_app.extensions import db
+from audit_app.measures.cli import measures
 from audit_app.models import ROLES, AuditTemplate, Team
 
 
@@ -51,7 +53,8 @@ def create_user(email, name, roles, team, password):
 @click.option("--if-empty", is_flag=True, help="Do nothing when there are users already.")
 @with_appcontext
 def seed_demo(if_empty):
-    """Load the demo organisation and one account per role."""
+    """Load the demo organisation, one account per role, demo activity and the reference
+    action plan's targets."""
     saved = Path(current_app.instance_path) / "demo-password.txt"
     password = demo.demo_password(os.environ.get("DEMO_PASSWORD"), saved)
     if not demo.is_empty():
@@ -63,6 +66,7 @@ def seed_demo(if_empty):
         template = db.session.scalar(
             select(AuditTemplate).where(AuditTemplate.slug == "whole-case-file"))
         demo_activity.seed_activity(template, demo_activity.demo_users())
+        load_reference_targets()
         db.session.commit()
     click.echo(f"Demo accounts (password: {password}):")
     for email in demo.demo_emails():
@@ -115,3 +119,4 @@ def register(app):
     for command in TEMPLATE_COMMANDS:  # load-templates, import-template, export-template
         app.cli.add_command(command)
     app.cli.add_command(import_cases)
+    app.cli.add_command(measures)

@@ -42,3 +42,20 @@ def wait_for_sqlite_writers(engine):
 
 def _set_busy_timeout(dbapi_connection, _connection_record):
     dbapi_connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+
+
+def skip_postgresql_jit(engine):
+    """PostgreSQL compiles a query to machine code (JIT) when its estimated cost is high.
+    The figures' queries look up each moderated audit's latest grade with a correlated
+    subquery, which the planner costs per row though it runs only for moderated audits:
+    at a large county's scale it spent 0.2 to 3 seconds compiling queries that then ran in
+    tens of milliseconds (benchmarks/measures.py). JIT pays off for long analytical scans,
+    which this service does not run, so it is off for its connections."""
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", _jit_off)
+
+
+def _jit_off(dbapi_connection, _connection_record):
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET jit = off")
+    dbapi_connection.commit()

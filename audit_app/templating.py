@@ -24,6 +24,7 @@ NAVIGATION = [
     ("Users", "admin.users", ("admin",)),
     ("Teams", "admin.teams", ("admin",)),
     ("Templates", "audit_templates.list_templates", ("admin",)),
+    ("Targets", "admin.targets", ("admin",)),
     ("Event log", "admin.events", ("admin",)),
     ("Settings", "admin.settings", ("admin",)),
 ]

@@ -21,6 +21,7 @@ from sqlalchemy import inspect, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from audit_app.extensions import db
+from audit_app.inputs import DB_INT_MAX
 
 
 class EditConflict(Exception):
@@ -38,6 +39,8 @@ def claim(record, seen, *conditions):
         seen = int(seen)
     except (TypeError, ValueError):
         raise EditConflict() from None
+    if not 0 <= seen <= DB_INT_MAX:  # no such version (SQLite cannot even compare past 2^63)
+        raise EditConflict()
     if not bump(record, type(record).row_version == seen, *conditions):
         raise EditConflict()
     return record.row_version

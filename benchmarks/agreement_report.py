@@ -94,11 +94,11 @@ def build(n):
         quarter = i * 8 // n
         submitted = datetime.combine(rounds[quarter].period_start, datetime.min.time()) + \
             timedelta(days=rng.randrange(85), hours=10)
-        case = Case(reference=f"BENCH-{i:06d}", team_id=rng.choice(teams).id,
-                    opened_on=date(2021, 1, 4))
+        team_id = rng.choice(teams).id
+        case = Case(reference=f"BENCH-{i:06d}", team_id=team_id, opened_on=date(2021, 1, 4))
         auditor = rng.choice(auditors)
         moderator = rng.choice(moderators)
-        audit = Audit(programme=programme, case=case, auditor_id=auditor.id,
+        audit = Audit(programme=programme, case=case, auditor_id=auditor.id, team_id=team_id,
                       template_version_id=version.id, status="submitted",
                       due_on=date(2024, 3, 31), submitted_at=submitted - timedelta(days=5))
         sample = ModerationSample(round_id=rounds[quarter].id, audit=audit, position=i + 1,

@@ -16,6 +16,7 @@ from audit_app.models import (
     ModerationRound,
     ModerationSample,
     Programme,
+    Target,
     User,
 )
 from audit_app.moderation.rules import compared_items
@@ -59,11 +60,14 @@ def programme_for(template):
     return programme or factories.make_programme(template)
 
 
-def submitted_audit(auditor, template, reference=None, team_name="Crewe CIN/CP"):
+def submitted_audit(auditor, template, reference=None, team_name="Crewe CIN/CP",
+                    audited_at=datetime(2022, 7, 1, 9)):
+    """A submitted audit of a new case; `audited_at` (UTC) sets its audit date (a Q2 day)."""
     case = factories.make_case(reference=reference or f"LCS-M{next(_serial):05d}",
                                team_name=team_name)
     audit = factories.make_audit(programme_for(template), case, auditor, status="submitted")
-    audit.submitted_at = datetime(2022, 7, 1, 9)
+    audit.submitted_at = audited_at
+    audit.team_id = case.team_id
     return audit
 
 
@@ -122,7 +126,17 @@ def make_moderated(audit, moderator, overall=(GOOD, GOOD), domains=None, agreed=
 
 
 def moderate(auditor, moderator, template, overall=(GOOD, GOOD), team_name="Crewe CIN/CP",
-             reference=None, **kwargs):
+             reference=None, audited_at=datetime(2022, 7, 1, 9), **kwargs):
     """A new case and submitted audit of it, moderated: the usual one-liner in tests."""
-    audit = submitted_audit(auditor, template, reference=reference, team_name=team_name)
+    audit = submitted_audit(auditor, template, reference=reference, team_name=team_name,
+                            audited_at=audited_at)
     return make_moderated(audit, moderator, overall=overall, **kwargs)
+
+
+def make_target(measure, rate, applies_from=date(2021, 9, 1), scope_kind="all", scope_ref="",
+                source="ILACS action plan"):
+    target = Target(measure=measure, rate=rate, applies_from=applies_from,
+                    scope_kind=scope_kind, scope_ref=scope_ref, source=source)
+    db.session.add(target)
+    db.session.flush()
+    return target

@@ -17,10 +17,13 @@ from tests.moderation_factories import (
     INAD,
     OUT,
     RI,
+    make_moderated,
     make_round,
+    make_target,
     make_template,
     make_user,
     moderate,
+    submitted_audit,
 )
 
 Q2 = Scope(start=date(2022, 7, 1), end=date(2022, 9, 30))
@@ -74,13 +77,20 @@ def ten_moderations(people, template, round_=None):
 
 def test_ten_moderations_eight_agree(people, template):
     ten_moderations(people, template)
+    make_target("agreement", 0.8, date(2021, 9, 1))
+    make_target("agreement", 0.9, date(2022, 9, 1), source="Target for September 2022")
+    make_target("agreement", 0.95, date(2022, 10, 1))  # not yet in force at Q2's end
     report = agreement_report(Q2)
     figure = report.overall.figure
     assert (figure.numerator, figure.denominator) == (8, 10)
     assert figure.ci_low == pytest.approx(0.4902, abs=5e-5)
     assert figure.ci_high == pytest.approx(0.9433, abs=5e-5)
     assert figure.small_sample
-    assert [(t, s.code) for t, _, s in report.targets] == [(0.8, TOO_SMALL), (0.9, TOO_SMALL)]
+    # Judged against the target in force on 30 September 2022.
+    assert (report.target.rate, report.target.source) == (0.9, "Target for September 2022")
+    assert report.target_status.code == TOO_SMALL
+    assert agreement_report(Scope(start=date(2022, 4, 1), end=date(2022, 6, 30))).target.rate \
+        == 0.8
     assert report.categories == OFSTED_SCALE and report.scale_note is None
     assert report.coverage.moderated == 10 and report.coverage.quota == 9
 
@@ -145,46 +155,91 @@ def test_filters(people, template, users):
         "auditor": moderate(**{**base, "auditor": other_auditor}),
         "moderator": moderate(**{**base, "moderator": people["second_moderator"]}),
         "round": moderate(**{**base, "round_": round_b}),
-        # Stored in UTC, counted by the UK day (summer time: UTC+1).
-        "before": moderate(**base, submitted_at=datetime(2022, 6, 30, 22, 59)),
-        "after": moderate(**base, submitted_at=datetime(2022, 9, 30, 23, 0)),
-        "last_day": moderate(**base, submitted_at=datetime(2022, 9, 30, 22, 59)),
+        # Audits count by their audit date: stored in UTC, counted by the UK day (summer
+        # time: UTC+1), whenever they were moderated.
+        "before": moderate(**base, audited_at=datetime(2022, 6, 30, 22, 59)),
+        "after": moderate(**base, audited_at=datetime(2022, 9, 30, 23, 0)),
+        "last_day": moderate(**base, audited_at=datetime(2022, 9, 30, 22, 59),
+                             submitted_at=datetime(2022, 11, 2, 10)),
         "in_progress": moderate(**base, status="in_progress"),
     }
     db.session.commit()
 
     def count(**filters):
-        return agreement_report(Scope(start=Q2.start, end=Q2.end, **filters)).coverage.moderated
+        scope = Scope(start=Q2.start, end=Q2.end, **filters)
+        return agreement_report(scope).overall.figure.denominator
 
     assert count() == 7  # not before, after or in progress
     team = factories.team("Macclesfield CIN/CP")
     assert count(team_id=team.id) == 1
+    assert count(service_id=team.service_id) == 7  # Crewe's and Macclesfield's service
+    assert count(service_id=factories.team("Care Leavers").service_id) == 0
     assert count(template_id=other_template.id) == 1
     assert count(auditor_id=other_auditor.id) == 1
     assert count(moderator_id=people["second_moderator"].id) == 1
     assert count(round_id=round_b.id) == 1
     assert count(round_id=round_a.id, auditor_id=people["auditor"].id) == 5
     everything = agreement_report(Scope())
-    assert everything.coverage.moderated == 9
     assert everything.overall.figure.denominator == 9
     assert made["in_progress"].submitted_at is None
 
 
-def test_quota_of_rounds_in_scope(people, template):
-    q2 = make_round(name="Q2", quota=9, moderators=[people["moderator"]])
-    make_round(name="Q3", period_start=date(2022, 10, 1), period_end=date(2022, 12, 31),
-               quota=9)
-    make_round(name="Independent Q1-Q2", period_start=date(2022, 4, 1),
-               period_end=date(2022, 9, 30), quota=20, kind="independent")
-    moderate(people["auditor"], people["moderator"], template, round_=q2)
+def test_an_audit_moderated_twice_counts_once_with_its_latest_moderation(people, template):
+    audit = submitted_audit(people["auditor"], template)
+    make_moderated(audit, people["moderator"], overall=(GOOD, RI), domains={
+        "oversight": (GOOD, RI), "plan": (GOOD, RI)}, submitted_at=datetime(2022, 8, 1))
+    # The later moderation agrees on the overall judgement and oversight, and leaves the plan
+    # ungraded: the earlier moderation's plan grade stands.
+    make_moderated(audit, people["second_moderator"], overall=(GOOD, GOOD),
+                   domains={"oversight": (GOOD, GOOD)}, submitted_at=datetime(2022, 11, 1))
     db.session.commit()
-    assert agreement.coverage(Q2).quota == 29  # Q2 and the overlapping independent round
-    assert agreement.coverage(Q2).rounds == 2
+    report = agreement_report(Q2)
+    assert (report.overall.figure.numerator, report.overall.figure.denominator) == (1, 1)
+    domains = {d.domain: d.figure for d in report.domains}
+    assert (domains["management_oversight"].numerator,
+            domains["management_oversight"].denominator) == (1, 1)
+    assert (domains["plan"].numerator, domains["plan"].denominator) == (0, 1)
+    calibration = report.auditors[0]
+    assert (calibration.moderated, calibration.higher) == (1, 0)
+    # Only the first moderator's: their moderation is the latest of the ones they did.
+    first_only = agreement_report(Scope(start=Q2.start, end=Q2.end,
+                                        moderator_id=people["moderator"].id))
+    assert first_only.overall.figure.numerator == 0
+    counted = [(row[5], row[6], row[17]) for row in agreement.pairs(Q2) if row[8]]
+    assert counted == [
+        (people["moderator"].name, "Overall judgement", "No"),
+        (people["moderator"].name, "Is the plan SMART and child-focused?", "Yes"),
+        (people["moderator"].name, "How effective is management oversight?", "No"),
+        (people["second_moderator"].name, "Overall judgement", "Yes"),
+        (people["second_moderator"].name, "How effective is management oversight?", "Yes"),
+    ]
+
+
+def test_quota_of_rounds_ending_in_the_period(people, template):
+    q2 = make_round(name="Q2", quota=9, moderators=[people["moderator"]])
+    q3 = make_round(name="Q3", period_start=date(2022, 10, 1), period_end=date(2022, 12, 31),
+                    quota=9)
+    both = make_round(name="Independent Q1-Q2", period_start=date(2022, 4, 1),
+                      period_end=date(2022, 9, 30), quota=20, kind="independent")
+    moderate(people["auditor"], people["moderator"], template, round_=q2)
+    # A Q1 audit moderated in the Q1-Q2 round counts towards that round, which ends in Q2.
+    moderate(people["auditor"], people["second_moderator"], template, round_=both,
+             audited_at=datetime(2022, 5, 3, 9))
+    moderate(people["auditor"], people["moderator"], template, round_=q3,
+             audited_at=datetime(2022, 10, 3, 9))
+    db.session.commit()
+    found = agreement.coverage(Q2)
+    assert (found.moderated, found.quota, found.rounds) == (2, 29, 2)
+    assert found.figure.value == pytest.approx(2 / 29) and found.figure.ci_low is None
+    assert found.figure.summary() == "7% (2 of 29)"
     assert agreement.coverage(Scope(round_id=q2.id)).quota == 9
-    assert agreement.coverage(Scope(start=Q2.start, end=Q2.end,
-                                    moderator_id=people["moderator"].id)).quota == 9
+    by_moderator = agreement.coverage(Scope(start=Q2.start, end=Q2.end,
+                                            moderator_id=people["moderator"].id))
+    assert (by_moderator.moderated, by_moderator.quota) == (1, 9)
     assert agreement.coverage(Q2).note is None
     assert agreement.coverage(Scope(start=Q2.start, team_id=1)).note
+    year = agreement.coverage(Scope(start=date(2022, 4, 1), end=date(2023, 3, 31)))
+    assert (year.moderated, year.quota, year.rounds) == (3, 38, 3)
 
 
 def test_per_domain_agreement(people, template):
@@ -207,19 +262,38 @@ def test_per_auditor_flag(people, template):
         moderate(optimist, people["moderator"], template, overall=(GOOD, RI))
     for grades in [(GOOD, RI), (GOOD, RI), (OUT, GOOD), (GOOD, GOOD)]:
         moderate(people["auditor"], people["moderator"], template, overall=grades)
+    moderate(people["manager"], people["moderator"], template, overall=(GOOD, GOOD))
     db.session.commit()
     rows = {r.name: r for r in agreement_report(Q2).auditors}
     flagged = rows["Opal Optimist"]
     assert (flagged.moderated, flagged.higher, flagged.lower) == (9, 9, 0)
     assert flagged.p_value == pytest.approx(2 / 512)  # two-sided: 2 x 0.5^9
+    # Holm over the two auditors with a disagreement: 2 x 2/512, then max(4/512, 0.25).
+    assert flagged.adjusted_p_value == pytest.approx(4 / 512)
     assert flagged.mean_difference == pytest.approx(1.0)
     assert flagged.figure.denominator == 9 and flagged.figure.numerator == 0
     assert flagged.over_grading
     aisha = rows[people["auditor"].name]
     assert (aisha.higher, aisha.lower) == (3, 0)
-    assert aisha.p_value == pytest.approx(0.25)
+    assert aisha.p_value == aisha.adjusted_p_value == pytest.approx(0.25)
     assert not aisha.over_grading  # 3 of 3 could be chance
     assert aisha.mean_difference == pytest.approx(3 / 4)
+    assert rows[people["manager"].name].adjusted_p_value is None  # nothing to test
+
+
+def test_several_auditors_flagged_alone_are_adjusted_together(people, template):
+    # Six auditors each 5 of 5 higher: alone, p = 2/32 = 0.0625 each, none flagged; four
+    # each 6 of 6 higher: p = 2/64 = 0.03125 alone, flagged alone, but Holm over the ten
+    # gives 10 x 0.03125 = 0.3125 for the smallest: nobody is flagged.
+    for number in range(10):
+        auditor = make_user(f"Auditor {number}")
+        for _ in range(6 if number < 4 else 5):
+            moderate(auditor, people["moderator"], template, overall=(GOOD, RI))
+    db.session.commit()
+    report = agreement_report(Q2)
+    assert len(report.flagged_unadjusted) == 4
+    assert report.flagged == []
+    assert min(a.adjusted_p_value for a in report.auditors) == pytest.approx(0.3125)
 
 
 def test_sign_test_matches_grade_bias():
@@ -333,7 +407,7 @@ def test_query_count_does_not_grow_with_the_data(people, template):
     db.session.expire_all()
     many = _statements(report_and_pairs)
     assert agreement_report(Q2).coverage.moderated == 60
-    assert few == many == 7  # six for the report, one for the pairs
+    assert few == many == 8  # seven for the report, one for the pairs
 
 
 def test_high_agreement_on_one_grade_explains_low_kappa(people, template):

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
@@ -17,6 +18,7 @@ from tests.moderation_factories import (
     OUT,
     RI,
     make_round,
+    make_target,
     make_template,
     make_user,
     moderate,
@@ -36,8 +38,16 @@ def data(users):
     for _ in range(9):
         moderate(optimist, users["moderator"], template, overall=(GOOD, RI), round_=round_,
                  team_name="Macclesfield CIN/CP", domains={"oversight": (OUT, RI)})
+    reference_targets()
     db.session.commit()
     return {"template": template, "optimist": optimist, "round": round_}
+
+
+def reference_targets():
+    """The reference action plan's agreement targets: 80% from September 2021, 90% from
+    September 2022."""
+    make_target("agreement", 0.8, date(2021, 9, 1), source="Target for September 2021")
+    make_target("agreement", 0.9, date(2022, 9, 1), source="Target for September 2022")
 
 
 def _text(node):
@@ -63,12 +73,15 @@ def test_page_journey(client, login, data):
     # 10 moderations (8 agree) plus the optimist's 9 (none agree): 8 of 19.
     assert "42% (8 of 19; 95% CI 23%–64%)" in text
     assert "Small sample" in text
-    tags = [_text(t) for t in soup.select("#agreement ~ table .govuk-tag")[:2]]
-    assert tags == ["Below target", "Below target"]
-    assert "19 moderations submitted" in text
-    assert "quota of 18" in text  # two rounds of 9 overlap Q2
+    assert [_text(t) for t in soup.select("#agreement ~ p .govuk-tag")][-1] == "Below target"
+    assert ("The target in force at the end of the period: 90% agreed, from 1 September 2022 "
+            "(Target for September 2022)") in text
+    # Two rounds of 9 end in Q2.
+    assert "have a quota of 18 audits. 19 of their audits have been moderated" in text
     assert "Opal Optimist Over-grading unlikely to be chance" in text
     assert "p = 0.004" in text  # 9 of 9 higher: 2/512
+    assert "adjusted: p = 0.008" in text  # Holm, with the other auditor's disagreements
+    assert soup.select_one("a[href='/reports/how-figures-are-counted']")
 
 
 def test_confusion_matrix_is_an_accessible_table(client, login, data):
@@ -89,6 +102,7 @@ def test_undefined_kappa_is_explained(client, login, users):
     template = make_template()
     for _ in range(2):
         moderate(users["auditor"], users["moderator"], template, overall=(GOOD, GOOD))
+    make_target("agreement", 0.8, date(2021, 9, 1))
     db.session.commit()
     login("practice_lead")
     text = _text(client.get(f"/reports/agreement?{Q2}").soup)
@@ -100,8 +114,12 @@ def test_undefined_kappa_is_explained(client, login, users):
 def test_empty_scope(client, login, users):
     login("admin")
     text = _text(client.get(f"/reports/agreement?{Q2}").soup)
+    assert "No agreement target is in force at the end of this period" in text
+    reference_targets()
+    db.session.commit()
+    text = _text(client.get(f"/reports/agreement?{Q2}").soup)
     assert "No data (0 of 0)" in text
-    assert "No data to judge against 80%" in text
+    assert "No data to judge against 90%" in text
     assert "No overall judgements have been moderated in this scope" in text
 
 
@@ -142,10 +160,13 @@ def test_report_csv(client, login, data):
     agree = by_measure[("Agreement on the overall judgement", "Auditor and final grade agree")]
     assert agree[2:8] == ["8", "19", "42.1", "23.1", "63.7", "%"]
     assert "Small sample" in agree[8]
-    period = by_measure[("Scope", "Period (moderations submitted)")]
+    period = by_measure[("Scope", "Period (audit dates)")]
     assert period[8].startswith("Q2 2022-23 (July to September 2022) to Q2 2022-23")
     optimist = by_measure[("Calibration by auditor", "Opal Optimist")]
     assert "over-grading unlikely to be chance" in optimist[8]
+    target = next(r for r in rows if r[1].startswith("Against the 90% target"))
+    assert target[1] == ("Against the 90% target (Target for September 2022, from "
+                         "1 September 2022)") and target[8].startswith("Below target")
     kappa = by_measure[("Agreement beyond chance", "Cohen's kappa")]
     assert kappa[7] == "coefficient" and float(kappa[4]) < 1
 
@@ -177,8 +198,10 @@ def test_pairs_downloads_follow_the_filters(client, login, data):
         client.get(f"/reports/agreement-pairs.xlsx?{Q2}&round={data['round'].id}").data))
     sheet = workbook.active
     values = list(sheet.iter_rows(values_only=True))
-    assert values[0][-1] == "Submitted" and len(values) == 1 + 9 * 4
-    assert values[1][1] == "Optimist round" and values[1][-1].year == 2022
+    assert values[0][-3:] == ("Submitted", "Audit date", "Counted in the figures")
+    assert len(values) == 1 + 9 * 4
+    assert values[1][1] == "Optimist round" and values[1][-3].year == 2022
+    assert {row[-1] for row in values[1:] if row[6] == "Overall judgement"} == {"Yes"}
     outside = _csv(client.get("/reports/agreement-pairs.csv?period_from=2023-Q1&period_to="))
     assert len(outside) == 1
 

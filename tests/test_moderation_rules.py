@@ -65,7 +65,7 @@ def test_the_comparison_is_derived_never_stored(users):
     moderation = moderate(users["auditor"], users["moderator"], make_template(),
                           overall=(GOOD, RI))
     db.session.commit()
-    q2 = Scope(start=moderation.submitted_at.date(), end=moderation.submitted_at.date())
+    q2 = Scope(start=moderation.audit.audited_on, end=moderation.audit.audited_on)
     assert agreement_report(q2).overall.direction.higher == 1
     grade = moderation.grades[0]
     grade.agreed_grade, grade.agreed_rank = GOOD, 1

@@ -99,25 +99,26 @@ def test_the_days_follow_the_timestamps_however_they_are_set():
     assert audit.audited_on is None
 
 
-def test_a_moderation_at_half_past_midnight_on_1_july_counts_in_q2(users):
+def test_an_audit_at_half_past_midnight_on_1_july_counts_in_q2(users):
     """Q2 is July to September. 00:30 on 1 July in the UK is 23:30 on 30 June in UTC."""
     template = make_template()
     people = dict(auditor=users["auditor"], moderator=users["moderator"], template=template)
-    moderate(**people, reference="LCS-Q2-FIRST", submitted_at=datetime(2022, 6, 30, 23, 30))
-    moderate(**people, reference="LCS-Q1-LAST", submitted_at=datetime(2022, 6, 30, 22, 30))
-    moderate(**people, reference="LCS-Q3-FIRST", submitted_at=datetime(2022, 9, 30, 23, 30))
+    moderate(**people, reference="LCS-Q2-FIRST", audited_at=datetime(2022, 6, 30, 23, 30),
+             submitted_at=datetime(2022, 6, 30, 23, 45))
+    moderate(**people, reference="LCS-Q1-LAST", audited_at=datetime(2022, 6, 30, 22, 30))
+    moderate(**people, reference="LCS-Q3-FIRST", audited_at=datetime(2022, 9, 30, 23, 30))
     db.session.commit()
     q1, q2, q3 = (Quarter(2022, n) for n in (1, 2, 3))
-    moderated = {q: agreement_report(Scope(start=q.start, end=q.end)).coverage.moderated
+    moderated = {q: agreement_report(Scope(start=q.start, end=q.end)).overall.figure.denominator
                  for q in (q1, q2, q3)}
     assert moderated == {q1: 1, q2: 1, q3: 1}
-    # The report's quarters start from the first moderation's UK day.
+    # The report's quarters start from the first audit's UK day.
     options = report_services.filter_options(date(2022, 7, 15))
     assert options.quarters[0] == q1
-    # The downloaded pairs give the UK day it was submitted.
+    # The downloaded pairs give the UK days the moderation and the audit were submitted.
     from audit_app.measures.agreement import pairs
-    days = {row[2]: row[15] for row in pairs(Scope(start=q2.start, end=q2.end))}
-    assert days == {"LCS-Q2-FIRST": date(2022, 7, 1)}
+    days = {row[2]: (row[15], row[16]) for row in pairs(Scope(start=q2.start, end=q2.end))}
+    assert days == {"LCS-Q2-FIRST": (date(2022, 7, 1), date(2022, 7, 1))}
 
 
 @pytest.fixture

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from audit_app.admin import routes  # noqa: E402,F401
+from audit_app.admin import routes, target_routes  # noqa: E402,F401

@@ -1,4 +1,5 @@
-from flask_wtf import FlaskForm
+import re
+
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -11,6 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     BooleanField,
     EmailField,
+    Field,
     PasswordField,
     RadioField,
     SelectField,
@@ -18,15 +20,21 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from audit_app.auth.forms import MIN_PASSWORD_LENGTH
 from audit_app.cases.services import reference_problem
-from audit_app.forms import VersionField, choices
+from audit_app.forms import BaseForm, FormTokenField, GovDateField, VersionField, choices
 from audit_app.models import ROLES
 
 
-class UserForm(FlaskForm):
+class UserForm(BaseForm):
     email = EmailField(
         "Email address",
         widget=GovTextInput(),
@@ -78,7 +86,7 @@ class NewUserForm(UserForm):
     )
 
 
-class TeamForm(FlaskForm):
+class TeamForm(BaseForm):
     name = StringField(
         "Team name",
         widget=GovTextInput(),
@@ -105,7 +113,7 @@ class TeamForm(FlaskForm):
         )
 
 
-class ServiceForm(FlaskForm):
+class ServiceForm(BaseForm):
     name = StringField(
         "Service name",
         widget=GovTextInput(),
@@ -125,7 +133,7 @@ class ServiceForm(FlaskForm):
         )
 
 
-class EventFilterForm(FlaskForm):
+class EventFilterForm(BaseForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
@@ -135,7 +143,9 @@ class EventFilterForm(FlaskForm):
     submit = SubmitField("Filter", widget=GovSubmitInput())
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(BaseForm):
+    subjects = {"conflict_of_interest": "The conflict of interest setting"}
+
     conflict_of_interest = RadioField(
         "When an auditor is allocated a case from a team they manage",
         widget=GovRadioInput(),
@@ -152,10 +162,77 @@ class SettingsForm(FlaskForm):
     submit = SubmitField("Save settings", widget=GovSubmitInput())
 
 
-class SignInSettingsForm(FlaskForm):
+_PERCENT = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,2})?)\s*%?\s*$")
+
+
+class PercentField(Field):
+    """A percentage typed as 90, 92.5 or 90%: `data` is the fraction (0.9), or None. Not a
+    StringField: its own parsing trims, and "required" means nothing typed (InputRequired),
+    so "ninety" gets the message about percentages."""
+
+    widget = GovTextInput()
+
+    def process_formdata(self, valuelist):
+        self.raw_data = valuelist
+        text = (valuelist[0] if valuelist else "") or ""
+        self.data = None
+        if not text.strip():
+            return
+        match = _PERCENT.match(text)
+        if not match:
+            raise ValueError("Target must be a percentage, like 90 or 92.5")
+        self.data = float(match.group(1)) / 100
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data * 100:g}"
+
+
+class TargetForm(BaseForm):
+    measure = SelectField(
+        "Figure", widget=GovSelect(), validate_choice=False,
+        validators=[InputRequired(message="Select a figure")],
+    )
+    applies_to = SelectField(
+        "Applies to", widget=GovSelect(), validate_choice=False,
+        description="A team's own target is used for the team's figures instead of the whole "
+                    "council's.",
+        validators=[InputRequired(message="Select what the target applies to")],
+    )
+    rate = PercentField(
+        "Target (%)", description="For example, 90 for 90%. More than 0 and less than 100.",
+        validators=[InputRequired(message="Enter the target, like 90 for 90%")],
+    )
+    applies_from = GovDateField(
+        "Applies from", subject="The date it applies from",
+        required_message="Enter the date the target applies from",
+        description="A figure is judged against the target in force on the last day of its "
+                    "period. For example, 1 9 2022.",
+    )
+    source = StringField(
+        "Source", widget=GovTextInput(),
+        description="Where the target comes from, for example ILACS action plan, "
+                    "recommendation 2.",
+        validators=[InputRequired(message="Enter where the target comes from"),
+                    Length(max=300, message="Source must be 300 characters or fewer")],
+    )
+    version = VersionField()
+    form_token = FormTokenField()
+    submit = SubmitField("Save target", widget=GovSubmitInput())
+
+    def __init__(self, measures, scopes, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measure.choices = choices(measures, blank="Select a figure")
+        self.applies_to.choices = choices(scopes, blank="Select what it applies to")
+
+
+class SignInSettingsForm(BaseForm):
     """Single sign-on and password settings; each setting carries the version shown."""
 
     keys = ("sso_unknown_people", "local_passwords", "break_glass_admin")
+    subjects = {"sso_unknown_people": "The choice for someone without an account",
+                "local_passwords": "Passwords", "break_glass_admin": "Break-glass administrator"}
 
     sso_unknown_people = RadioField(
         "When someone without an account signs in with single sign-on",
@@ -207,8 +284,9 @@ def _whole_years(form, field):
     field.data = str(int(text))
 
 
-class RetentionSettingsForm(FlaskForm):
+class RetentionSettingsForm(BaseForm):
     keys = ("retention_years",)
+    subjects = {"retention_years": "Years"}
 
     retention_years = StringField(
         "Years to keep the free text of a closed case's audits",
@@ -221,7 +299,7 @@ class RetentionSettingsForm(FlaskForm):
     submit = SubmitField("Save retention period", widget=GovSubmitInput())
 
 
-class SubjectAccessForm(FlaskForm):
+class SubjectAccessForm(BaseForm):
     reference = StringField(
         "Case reference",
         widget=GovTextInput(),
@@ -234,10 +312,6 @@ class SubjectAccessForm(FlaskForm):
     submit = SubmitField("Download everything held about this case", widget=GovSubmitInput())
 
     def validate_reference(self, field):
-        text = (field.data or "").strip()
-        if any(ord(character) < 32 or character == "\x7f" for character in text):
-            raise ValidationError("Case reference must only include letters, numbers, spaces "
-                                  "and punctuation")
-        problem = reference_problem(text)
+        problem = reference_problem(field.data)  # control characters: BaseForm refuses them
         if problem:
             raise ValidationError(problem)

@@ -201,6 +201,7 @@ def submit(audit, user, submitted_version, today=None):
     before = audit.status
     audit.status = SUBMITTED
     audit.submitted_at = utcnow()  # also sets audited_on, its UK day
+    audit.team_id = audit.case.team_id  # the team its figures count in, wherever the case goes
     open_recommendations(audit, user, today or audit.audited_on)
     record("audit", audit.id, "submitted", {"status": before}, {"status": SUBMITTED},
            actor=user)

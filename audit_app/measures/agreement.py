@@ -1,25 +1,31 @@
 """Auditor-moderator agreement: what the action plan reports about the accuracy of audits.
 
+`agreement` (the measure): audits with a submitted moderation where both overall grades
+exist, whose auditor's overall grade equals the final one from the latest such moderation
+(audit_app/measures/final_grade.py), over those audits. The agreement report adds kappa,
+weighted kappa, Gwet's AC1, the direction of disagreement, agreement by domain and each
+auditor's calibration, all over the same audits: the counted audits of the period by their
+audit date (audit_app/measures/audit_date.py), each once, with its latest moderation of
+each item. An audit moderated in Q3 that was submitted in Q2 counts in Q2.
+
 Everything is counted by the database (GROUP BY over the compared grades); Python only turns
 the counts into figures and statistics, so a report makes the same few queries whatever the
 number of moderations.
-
-The pairs compared are the auditor's grade and the FINAL grade (ModerationGrade.final_rank:
-ruled, else agreed, else moderated, defined once in audit_app/models/moderation.py). A grade
-row counts when it can be compared (its `comparison` is not NULL, so both grades exist).
-Agreement on the overall judgement is the headline; domain rows give the per-domain figures.
-Only submitted moderations count, by the UK day they were submitted (Moderation.submitted_on,
-stored at submission, so the database compares days on SQLite and PostgreSQL alike).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from scipy import stats as scipy_stats
 from sqlalchemy import and_, case, distinct, exists, func, select
 
-from audit_app import blind_moderation
+from audit_app import timeutil
 from audit_app.extensions import db
+from audit_app.measures.coverage import Coverage, coverage
 from audit_app.measures.figures import SMALL_SAMPLE, Figure
+from audit_app.measures.final_grade import latest_grades
+from audit_app.measures.rate import AUDITS, Rate
+from audit_app.measures.scope import Scope
+from audit_app.measures.targets import in_force, scope_refs
 from audit_app.models import (
     Audit,
     Case,
@@ -39,89 +45,39 @@ from audit_app.models.moderation import (
     COMPARISONS,
     OVERALL,
     compare_ranks,
-    round_moderators,
+    compare_ranks_sql,
 )
 from audit_app.models.templates import DOMAINS
-from audit_app.stats import cohen_kappa, grade_bias, gwet_ac1
+from audit_app.stats import cohen_kappa, grade_bias, gwet_ac1, holm
 
-# The reference action plan (Cheshire East ILACS action plan, recommendation 2, outcome
-# measures): "80% judgements from internal auditors will be agreed as accurate by the external
-# auditor" by September 2021, then 90% by September 2022 (Q2).
-AGREEMENT_TARGETS = (
-    (0.80, "Target for September 2021"),
-    (0.90, "Target for September 2022"),
-)
-# An auditor is flagged when they grade higher more often than lower and the exact sign test
-# says a split that uneven is unlikely under "no bias" (two-sided, 5%).
+KEY = "agreement"
+# An auditor is flagged when they grade higher more often than lower and the exact sign test,
+# adjusted for testing every auditor in the report (Holm), says a split that uneven is
+# unlikely under "no bias" (two-sided, 5%).
 FLAG_ALPHA = 0.05
 SUBMITTED = "submitted"
 
-FINAL_RANK = ModerationGrade.final_rank  # SQL: the rule of audit_app/models/moderation.py
-COMPARISON = ModerationGrade.comparison
+AGREEMENT = Rate(
+    key=KEY,
+    unit=AUDITS,
+    title="Auditors' overall judgements agreed by moderation",
+    numerator_words=("moderated audits whose auditor's overall judgement is the same as the "
+                     "final grade of their latest moderation"),
+    denominator_words="audits with a moderation where both overall judgements exist",
+    denominator=lambda columns: columns["compared_final"].is_not(None),
+    numerator=lambda columns: columns["compared_auditor"] == columns["compared_final"],
+)
+
+__all__ = ["AGREEMENT", "Coverage", "Scope", "agreement_report", "coverage", "pairs"]
 
 
-@dataclass(frozen=True)
-class Scope:
-    """Which moderations a report covers. Dates are inclusive UK days; None is unbounded."""
-
-    start: object = None  # date
-    end: object = None  # date
-    team_id: int | None = None
-    template_id: int | None = None
-    auditor_id: int | None = None
-    moderator_id: int | None = None
-    round_id: int | None = None
-    # The reader: audits they are moderating blind are left out until they submit.
-    reader_id: int | None = None
-
-    @property
-    def narrows_rounds(self):
-        """Filters that pick part of a round's audits, so the round's quota does not apply."""
-        return any(v is not None for v in (self.team_id, self.template_id, self.auditor_id))
-
-
-def _conditions(scope):
-    """WHERE clauses on Moderation and Audit (both must be in the FROM) for the scope."""
-    conditions = [Moderation.status == SUBMITTED]
-    if scope.start is not None:
-        conditions.append(Moderation.submitted_on >= scope.start)
-    if scope.end is not None:
-        conditions.append(Moderation.submitted_on <= scope.end)
-    if scope.team_id is not None:
-        conditions.append(Audit.case_id.in_(select(Case.id).where(Case.team_id == scope.team_id)))
-    if scope.template_id is not None:
-        conditions.append(Audit.template_version_id.in_(
-            select(TemplateVersion.id).where(TemplateVersion.template_id == scope.template_id)
-        ))
-    if scope.auditor_id is not None:
-        conditions.append(Audit.auditor_id == scope.auditor_id)
-    if scope.moderator_id is not None:
-        conditions.append(Moderation.moderator_id == scope.moderator_id)
-    if scope.round_id is not None:
-        conditions.append(Moderation.sample_id.in_(
-            select(ModerationSample.id).where(ModerationSample.round_id == scope.round_id)
-        ))
-    if scope.reader_id is not None:
-        conditions.append(Audit.id.not_in(blind_moderation.hidden_audit_ids(scope.reader_id)))
-    return conditions
-
-
-def _grades(scope, *columns):
-    """SELECT columns FROM the compared grades of the moderations in scope."""
-    return (
-        select(*columns)
-        .select_from(ModerationGrade)
-        .join(Moderation, ModerationGrade.moderation_id == Moderation.id)
-        .join(Audit, Moderation.audit_id == Audit.id)
-        .where(*_conditions(scope))
-    )
+def _compared(scope):
+    """Per audit in scope and item: the latest moderation grade where both grades exist."""
+    return latest_grades(scope, compared=True)
 
 
 def _count_if(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
-COMPARED = COMPARISON.is_not(None)
 
 
 def _int(value):
@@ -161,65 +117,15 @@ def categories_for(scales):
     return Categories(labels=labels, note=note)
 
 
-def _scales(scope):
-    """The judgement scales of the template versions in scope (one query)."""
-    versions = _grades(scope, Audit.template_version_id).distinct()
+def _scales(compared):
+    """The judgement scales of the template versions of the compared audits (one query)."""
+    versions = (select(Audit.template_version_id)
+                .where(Audit.id.in_(select(compared.c.audit_id))).distinct())
     rows = db.session.execute(
         select(TemplateVersion.scale).where(TemplateVersion.id.in_(versions))
         .order_by(TemplateVersion.id)
     )
     return [row.scale for row in rows]
-
-
-# -- Coverage ---------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Coverage:
-    moderated: int
-    quota: int  # total quota of the rounds overlapping the period
-    rounds: int
-    note: str | None = None
-
-    @property
-    def share_of_quota(self):
-        return self.moderated / self.quota if self.quota else None
-
-
-def coverage(scope):
-    """Submitted moderations in scope against the quotas of the rounds in scope (one query).
-
-    A round is in scope when its period overlaps the report's period (a round that only
-    partly overlaps counts in full), it is the chosen round, and the chosen moderator is one
-    of its moderators.
-    """
-    moderated = (
-        select(func.count(Moderation.id)).select_from(Moderation)
-        .join(Audit, Moderation.audit_id == Audit.id).where(*_conditions(scope))
-    )
-    rounds = select(ModerationRound.quota)
-    if scope.start is not None:
-        rounds = rounds.where(ModerationRound.period_end >= scope.start)
-    if scope.end is not None:
-        rounds = rounds.where(ModerationRound.period_start <= scope.end)
-    if scope.round_id is not None:
-        rounds = rounds.where(ModerationRound.id == scope.round_id)
-    if scope.moderator_id is not None:
-        rounds = rounds.where(exists().where(
-            round_moderators.c.round_id == ModerationRound.id,
-            round_moderators.c.user_id == scope.moderator_id,
-        ))
-    rounds = rounds.subquery()
-    row = db.session.execute(select(
-        moderated.scalar_subquery().label("moderated"),
-        select(func.coalesce(func.sum(rounds.c.quota), 0)).scalar_subquery().label("quota"),
-        select(func.count()).select_from(rounds).scalar_subquery().label("rounds"),
-    )).one()
-    note = None
-    if scope.narrows_rounds:
-        note = ("A round's quota covers all its audits; with a team, template or auditor "
-                "chosen the moderations counted here are only part of it.")
-    return Coverage(moderated=_int(row.moderated), quota=_int(row.quota),
-                    rounds=_int(row.rounds), note=note)
 
 
 # -- Overall judgement: agreement, chance-corrected agreement, direction -------------------------
@@ -302,14 +208,13 @@ def _chance_corrected_notes(n, kappa, ac1):
     return notes
 
 
-def overall_agreement(scope, labels):
+def overall_agreement(compared, labels):
     """Agreement on the overall judgement, with the confusion matrix, kappa, weighted kappa,
     AC1 and the direction of disagreement, all from one GROUP BY query."""
     rows = db.session.execute(
-        _grades(scope, ModerationGrade.auditor_rank, FINAL_RANK.label("final_rank"),
-                func.count().label("n"))
-        .where(ModerationGrade.item == OVERALL, COMPARED)
-        .group_by(ModerationGrade.auditor_rank, FINAL_RANK)
+        select(compared.c.auditor_rank, compared.c.final_rank, func.count().label("n"))
+        .where(compared.c.item == OVERALL)
+        .group_by(compared.c.auditor_rank, compared.c.final_rank)
     ).all()
     size = max([len(labels)] + [max(r.auditor_rank, r.final_rank) + 1 for r in rows])
     labels = list(labels) + [f"Grade {i + 1}" for i in range(len(labels), size)]
@@ -354,15 +259,16 @@ class DomainAgreement:
     lower: int
 
 
-def domain_agreement(scope):
+def domain_agreement(compared):
     """Agreement per domain, over the compared domain grades (one GROUP BY query)."""
+    comparison = compare_ranks_sql(compared.c.auditor_rank, compared.c.final_rank)
     rows = db.session.execute(
-        _grades(scope, ModerationGrade.domain, func.count().label("n"),
-                _count_if(COMPARISON == AGREE).label("agree"),
-                _count_if(COMPARISON == AUDITOR_HIGHER).label("higher"),
-                _count_if(COMPARISON == AUDITOR_LOWER).label("lower"))
-        .where(ModerationGrade.domain.is_not(None), COMPARED)
-        .group_by(ModerationGrade.domain)
+        select(compared.c.domain, func.count().label("n"),
+               _count_if(comparison == AGREE).label("agree"),
+               _count_if(comparison == AUDITOR_HIGHER).label("higher"),
+               _count_if(comparison == AUDITOR_LOWER).label("lower"))
+        .where(compared.c.domain.is_not(None))
+        .group_by(compared.c.domain)
     ).all()
     order = list(DOMAINS)
     rows = sorted(rows, key=lambda r: (order.index(r.domain) if r.domain in order else
@@ -379,39 +285,58 @@ def domain_agreement(scope):
 class AuditorCalibration:
     auditor_id: int
     name: str
-    moderated: int  # moderations of their audits in scope
+    moderated: int  # their audits in scope with a moderation that compared something
     figure: Figure  # agreement on the overall judgement
     mean_difference: float | None  # mean (final rank - auditor rank): positive = generous
     higher: int
     lower: int
     p_value: float  # exact two-sided sign test
+    # Holm-adjusted for every auditor with a disagreement in the report (None without one).
+    adjusted_p_value: float | None = None
 
     @property
     def over_grading(self):
-        """Grades higher more often than lower, by more than chance would explain."""
+        """Grades higher more often than lower, by more than chance would explain once every
+        auditor tested in the same report is taken into account."""
+        return (self.higher > self.lower and self.adjusted_p_value is not None
+                and self.adjusted_p_value < FLAG_ALPHA)
+
+    @property
+    def over_grading_unadjusted(self):
+        """The same test on this auditor alone: what the flag would say without adjusting."""
         return self.higher > self.lower and self.p_value < FLAG_ALPHA
 
 
-def auditor_calibration(scope):
-    """Per auditor: moderations, agreement, mean difference and direction on the overall
-    judgement (one GROUP BY query). Sorted by name."""
-    overall = and_(ModerationGrade.item == OVERALL, COMPARED)
-    difference = case((overall, FINAL_RANK - ModerationGrade.auditor_rank), else_=None)
+def adjust_for_every_auditor(calibrations):
+    """Holm-adjust the auditors' sign tests as one family: the auditors who had at least one
+    disagreement (without one there is nothing to test)."""
+    tested = [c for c in calibrations if c.higher + c.lower]
+    adjusted = dict(zip((c.auditor_id for c in tested),
+                        holm([c.p_value for c in tested]), strict=True))
+    return [replace(c, adjusted_p_value=adjusted.get(c.auditor_id)) for c in calibrations]
+
+
+def auditor_calibration(compared):
+    """Per auditor: audits moderated, agreement, mean difference and direction on the overall
+    judgement (one GROUP BY query), flags adjusted for testing every auditor. By name."""
+    overall = compared.c.item == OVERALL
+    comparison = compare_ranks_sql(compared.c.auditor_rank, compared.c.final_rank)
+    difference = case((overall, compared.c.final_rank - compared.c.auditor_rank), else_=None)
     rows = db.session.execute(
-        _grades(scope, Audit.auditor_id, User.name,
-                func.count(distinct(Moderation.id)).label("moderated"),
-                _count_if(overall).label("n"),
-                _count_if(and_(overall, COMPARISON == AGREE)).label("agree"),
-                _count_if(and_(overall, COMPARISON == AUDITOR_HIGHER))
-                .label("higher"),
-                _count_if(and_(overall, COMPARISON == AUDITOR_LOWER))
-                .label("lower"),
-                func.avg(difference).label("mean_difference"))
+        select(Audit.auditor_id, User.name,
+               func.count(distinct(compared.c.audit_id)).label("moderated"),
+               _count_if(overall).label("n"),
+               _count_if(and_(overall, comparison == AGREE)).label("agree"),
+               _count_if(and_(overall, comparison == AUDITOR_HIGHER)).label("higher"),
+               _count_if(and_(overall, comparison == AUDITOR_LOWER)).label("lower"),
+               func.avg(difference).label("mean_difference"))
+        .select_from(compared)
+        .join(Audit, compared.c.audit_id == Audit.id)
         .join(User, Audit.auditor_id == User.id)
         .group_by(Audit.auditor_id, User.name)
         .order_by(User.name, Audit.auditor_id)
     ).all()
-    return [
+    return adjust_for_every_auditor([
         AuditorCalibration(
             auditor_id=r.auditor_id, name=r.name, moderated=r.moderated,
             figure=Figure.from_counts(_int(r.agree), _int(r.n)),
@@ -420,7 +345,7 @@ def auditor_calibration(scope):
             p_value=sign_test(_int(r.higher), _int(r.lower)),
         )
         for r in rows
-    ]
+    ])
 
 
 # -- Challenges -------------------------------------------------------------------------------
@@ -434,14 +359,28 @@ class Challenges:
     pending: int
 
 
+def _moderated_grades(scope, *columns):
+    """SELECT columns FROM every grade of the submitted moderations of the audits in scope
+    (earlier moderations included, for the record)."""
+    return (
+        select(*columns)
+        .select_from(ModerationGrade)
+        .join(Moderation, ModerationGrade.moderation_id == Moderation.id)
+        .join(Audit, Moderation.audit_id == Audit.id)
+        .where(Moderation.status == SUBMITTED, *scope.audit_conditions(),
+               *scope.moderation_conditions())
+    )
+
+
 def challenges(scope):
-    """Challenges to the compared grades in scope, by outcome (one query)."""
+    """Challenges to the moderated grades of the audits in scope, by outcome (one query)."""
     row = db.session.execute(
-        _grades(scope, func.count(distinct(Challenge.grade_id)).label("grades"),
-                func.count(Challenge.id).label("challenges"),
-                _count_if(Challenge.outcome == "upheld").label("upheld"),
-                _count_if(Challenge.outcome == "rejected").label("rejected"),
-                _count_if(Challenge.outcome.is_(None)).label("pending"))
+        _moderated_grades(
+            scope, func.count(distinct(Challenge.grade_id)).label("grades"),
+            func.count(Challenge.id).label("challenges"),
+            _count_if(Challenge.outcome == "upheld").label("upheld"),
+            _count_if(Challenge.outcome == "rejected").label("rejected"),
+            _count_if(Challenge.outcome.is_(None)).label("pending"))
         .join(Challenge, Challenge.grade_id == ModerationGrade.id)
     ).one()
     return Challenges(grades_challenged=_int(row.grades), challenges=_int(row.challenges),
@@ -458,26 +397,39 @@ class AgreementReport:
     scale_note: str | None
     coverage: Coverage
     overall: Overall
-    targets: list  # (target, what it is, TargetStatus)
+    target: object  # TargetInForce for the period's end, or None
+    target_status: object  # TargetStatus against it, or None
     domains: list
     auditors: list
     challenges: Challenges
 
+    @property
+    def flagged(self):
+        return [auditor for auditor in self.auditors if auditor.over_grading]
 
-def agreement_report(scope):
-    """Every figure of the agreement report for a scope, in six queries."""
-    categories = categories_for(_scales(scope))
-    overall, labels = overall_agreement(scope, categories.labels)
+    @property
+    def flagged_unadjusted(self):
+        return [auditor for auditor in self.auditors if auditor.over_grading_unadjusted]
+
+
+def agreement_report(scope, today=None):
+    """Every figure of the agreement report for a scope, in seven queries. The target is the
+    one in force on the scope's last day (today when it is open-ended)."""
+    compared = _compared(scope)
+    categories = categories_for(_scales(compared))
+    overall, labels = overall_agreement(compared, categories.labels)
+    last_day = scope.end or today or timeutil.today()
+    target = in_force([KEY], last_day).find(KEY, scope_refs(scope))
     return AgreementReport(
         scope=scope,
         categories=labels,
         scale_note=categories.note,
         coverage=coverage(scope),
         overall=overall,
-        targets=[(target, what, overall.figure.status(target))
-                 for target, what in AGREEMENT_TARGETS],
-        domains=domain_agreement(scope),
-        auditors=auditor_calibration(scope),
+        target=target,
+        target_status=overall.figure.status(target.rate) if target else None,
+        domains=domain_agreement(compared),
+        auditors=auditor_calibration(compared),
         challenges=challenges(scope),
     )
 
@@ -487,27 +439,33 @@ def agreement_report(scope):
 PAIR_COLUMNS = [
     "Moderation", "Round", "Case reference", "Team", "Auditor", "Moderator", "Item",
     "Domain", "Auditor's grade", "Moderator's grade", "Agreed grade", "Ruled grade",
-    "Final grade", "Comparison", "Challenged", "Submitted",
+    "Final grade", "Comparison", "Challenged", "Submitted", "Audit date",
+    "Counted in the figures",
 ]
 
 
 def pairs(scope):
-    """Every compared item of the moderations in scope, one row each (one query), in
-    PAIR_COLUMNS order, oldest moderation first."""
+    """Every graded item of the submitted moderations of the audits in scope, one row each
+    (one query), in PAIR_COLUMNS order, oldest moderation first. "Counted in the figures" is
+    Yes for the latest moderation's grade of each compared item, the one the figures use."""
     auditor, moderator = db.aliased(User), db.aliased(User)
     challenged = exists().where(Challenge.grade_id == ModerationGrade.id)
+    compared = _compared(scope)
     query = (
-        _grades(scope, Moderation.id, ModerationRound.name, Case.reference, Team.name,
-                auditor.name, moderator.name, ModerationGrade.label, ModerationGrade.domain,
-                ModerationGrade.auditor_grade, ModerationGrade.moderator_grade,
-                ModerationGrade.agreed_grade, ModerationGrade.ruled_grade,
-                ModerationGrade.final_grade, COMPARISON, challenged, Moderation.submitted_on)
+        _moderated_grades(
+            scope, Moderation.id, ModerationRound.name, Case.reference, Team.name,
+            auditor.name, moderator.name, ModerationGrade.label, ModerationGrade.domain,
+            ModerationGrade.auditor_grade, ModerationGrade.moderator_grade,
+            ModerationGrade.agreed_grade, ModerationGrade.ruled_grade,
+            ModerationGrade.final_grade, ModerationGrade.comparison, challenged,
+            Moderation.submitted_on, Audit.audited_on, compared.c.grade_id.is_not(None))
         .join(ModerationSample, Moderation.sample_id == ModerationSample.id)
         .join(ModerationRound, ModerationSample.round_id == ModerationRound.id)
         .join(Case, Audit.case_id == Case.id)
-        .join(Team, Case.team_id == Team.id)
+        .join(Team, Audit.team_id == Team.id)
         .join(auditor, Audit.auditor_id == auditor.id)
         .join(moderator, Moderation.moderator_id == moderator.id)
+        .outerjoin(compared, compared.c.grade_id == ModerationGrade.id)
         .order_by(Moderation.submitted_at, Moderation.id, ModerationGrade.position)
     )
     for row in db.session.execute(query):
@@ -515,5 +473,5 @@ def pairs(scope):
         values[7] = DOMAINS.get(values[7], values[7]) if values[7] else None
         values[13] = COMPARISONS.get(values[13], "Not compared") if values[13] else "Not compared"
         values[14] = "Yes" if values[14] else "No"
+        values[17] = "Yes" if values[17] else "No"
         yield values
-

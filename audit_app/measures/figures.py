@@ -26,6 +26,18 @@ TAG_CLASSES = {
 }
 
 
+# The status rule of `Figure.status`, in words for the "How figures are counted" page.
+STATUS_RULE = [
+    "Achieved target: the whole 95% interval is at or above the target, and an exact "
+    "binomial test agrees.",
+    "Below target: the whole 95% interval is below the target, and an exact one-sided "
+    "binomial test says a rate this low is unlikely (p below 0.025) if the target were being "
+    "met.",
+    "Sample too small to judge against the target: otherwise. The interval includes the "
+    "target, so the audits counted cannot tell the rate from the target either way.",
+]
+
+
 def percent(value):
     """Whole percent, halves rounded up; never shows 0% or 100% unless it is exactly that."""
     if value is None:
@@ -83,8 +95,8 @@ class Figure:
     numerator: int
     denominator: int
     value: float | None  # None when the denominator is 0
-    ci_low: float  # 95% Wilson interval; (0, 1) when the denominator is 0
-    ci_high: float
+    ci_low: float | None  # 95% Wilson interval; (0, 1) when the denominator is 0; None
+    ci_high: float | None  # for a count against a plan (`against_plan`)
     small_sample: bool
     note: str | None = None
 
@@ -102,10 +114,25 @@ class Figure:
             note=note,
         )
 
+    @classmethod
+    def against_plan(cls, done, planned):
+        """Work done against a plan (moderations against a quota): a count of everything
+        done, not an estimate from a sample, so it has no interval; it may exceed 100%."""
+        done, planned = int(done or 0), int(planned or 0)
+        return cls(numerator=done, denominator=planned,
+                   value=done / planned if planned else None, ci_low=None, ci_high=None,
+                   small_sample=False)
+
+    @property
+    def has_interval(self):
+        return self.ci_low is not None
+
     def summary(self):
         """ "25% (1 of 4; 95% CI 5%–70%)" """
         if not self.denominator:
             return "No data (0 of 0)"
+        if not self.has_interval:
+            return f"{percent(self.value)} ({self.numerator} of {self.denominator})"
         return (f"{percent(self.value)} ({self.numerator} of {self.denominator}; "
                 f"95% CI {percent(self.ci_low)}–{percent(self.ci_high)})")
 

@@ -16,6 +16,7 @@ from audit_app.models.moderation import (
 from audit_app.models.notifications import Notification, Setting
 from audit_app.models.org import Service, Team
 from audit_app.models.programmes import Programme, ProgrammeDraw
+from audit_app.models.targets import Target
 from audit_app.models.templates import (
     AuditTemplate,
     TemplateQuestion,
@@ -48,6 +49,7 @@ __all__ = [
     "ProgrammeDraw",
     "Service",
     "Setting",
+    "Target",
     "Team",
     "TemplateQuestion",
     "TemplateSection",

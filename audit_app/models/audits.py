@@ -2,7 +2,16 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from audit_app.extensions import db
@@ -26,6 +35,8 @@ class Audit(db.Model):
         CheckConstraint(
             "status IN ('" + "', '".join(AUDIT_STATUSES) + "')", name="known_status"
         ),
+        # The audits a figure counts: submitted ones, by audit date (measures/audit_date.py).
+        Index("ix_audits_status_audited_on", "status", "audited_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,6 +56,9 @@ class Audit(db.Model):
     # The audit's date, which its figures are counted by: the UK day it was submitted. Kept
     # in step with submitted_at (below), so the database can group and filter by day.
     audited_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # The team the case was in on the audit's date, set at submission: team and service
+    # figures count the audit there even after the case moves (audit_app/measures/audit_date.py).
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     returned_at: Mapped[datetime | None]
     return_reason: Mapped[str | None] = mapped_column(Text)
     overall_grade: Mapped[str | None] = mapped_column(String(60))
@@ -59,6 +73,7 @@ class Audit(db.Model):
     auditor = relationship("User", foreign_keys=[auditor_id])
     allocated_by = relationship("User", foreign_keys=[allocated_by_id])
     template_version = relationship("TemplateVersion")
+    team = relationship("Team")
     draw = relationship("ProgrammeDraw")
     answers = relationship("Answer", back_populates="audit", cascade="all, delete-orphan")
     actions = relationship("Action", back_populates="audit", order_by="Action.id")
@@ -75,9 +90,21 @@ class Audit(db.Model):
         return submitted_at
 
 
+# The answers the measures read (audit_app/measures/units.py), each set in an index that
+# holds all they need, so a period's figures read its audits' entries and never the table.
+GRADED = "grade_rank IS NOT NULL"
+ANSWERED_YES_NO = "value IN ('yes', 'no', 'partly')"
+
+
 class Answer(db.Model):
     __tablename__ = "answers"
-    __table_args__ = (UniqueConstraint("audit_id", "question_id", name="uq_answers_question"),)
+    __table_args__ = (
+        UniqueConstraint("audit_id", "question_id", name="uq_answers_question"),
+        Index("ix_answers_graded", "audit_id", "question_id", "grade_rank",
+              sqlite_where=text(GRADED), postgresql_where=text(GRADED)),
+        Index("ix_answers_yes_no", "audit_id", "question_id", "value",
+              sqlite_where=text(ANSWERED_YES_NO), postgresql_where=text(ANSWERED_YES_NO)),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)

@@ -10,6 +10,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from audit_app.extensions import db
+from audit_app.measures.good_or_better import is_good_or_better
 from audit_app.timeutil import utcnow
 
 PURPOSES = {
@@ -117,8 +118,7 @@ class TemplateVersion(db.Model):
         return self.scale.index(label) if label in self.scale else None
 
     def is_good_or_better(self, label):
-        rank = self.grade_rank(label)
-        return rank is not None and rank < self.good_or_better
+        return is_good_or_better(self.grade_rank(label), self.good_or_better)
 
     @property
     def questions(self):

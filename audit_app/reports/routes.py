@@ -1,12 +1,12 @@
 from dataclasses import replace
 
 from flask import abort, render_template, request
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from audit_app import downloads
 from audit_app.authz import roles_required
+from audit_app.measures import catalogue, explained
 from audit_app.measures.agreement import (
-    AGREEMENT_TARGETS,
     FLAG_ALPHA,
     PAIR_COLUMNS,
     agreement_report,
@@ -39,18 +39,18 @@ def _scope(form):
 @roles_required(*services.REPORT_ROLES)
 def agreement():
     form = _filter_form()
-    report = agreement_report(_scope(form)) if form.validate() else None
+    report = agreement_report(_scope(form), today()) if form.validate() else None
     return render_template(
         "reports/agreement.html", form=form, report=report,
         scope_lines=services.scope_lines(form) if report else [],
-        query_args=form.query_args(), targets=AGREEMENT_TARGETS, percent=percent,
+        query_args=form.query_args(), percent=percent,
         p_text=p_text, strength=strength, small_sample=SMALL_SAMPLE, flag_alpha=FLAG_ALPHA,
     )
 
 
 def _report_table():
     form = _valid_form_or_400()
-    report = agreement_report(_scope(form))
+    report = agreement_report(_scope(form), today())
     return services.report_rows(report, services.scope_lines(form))
 
 
@@ -80,3 +80,12 @@ def agreement_pairs_xlsx():
     scope = _scope(_valid_form_or_400())
     return downloads.xlsx_response("agreement-pairs.xlsx", "Compared grades", PAIR_COLUMNS,
                                  pairs(scope))
+
+
+@bp.route("/how-figures-are-counted")
+@login_required
+def how_figures_are_counted():
+    return render_template(
+        "reports/how_figures_are_counted.html", measures=explained.measure_words(),
+        words=explained.PAGE, targets=explained.targets(), scope_names=explained.scope_names(),
+        titles={m.key: m.title for m in catalogue.MEASURES}, percent=percent)

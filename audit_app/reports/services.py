@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from audit_app.extensions import db
 from audit_app.measures.figures import BELOW, p_text, percent
 from audit_app.measures.periods import Quarter, financial_year_start, quarters_between
-from audit_app.models import AuditTemplate, Moderation, ModerationRound, Team, User, UserRole
+from audit_app.models import Audit, AuditTemplate, ModerationRound, Team, User, UserRole
 from audit_app.templating import format_date
 
 REPORT_ROLES = ("moderator", "admin", "leader", "practice_lead")
@@ -34,8 +34,8 @@ def _people_with_role(role):
 
 
 def filter_options(today):
-    """Choices for the filter form: quarters from the first moderation to today."""
-    first = db.session.scalar(select(func.min(Moderation.submitted_on)))
+    """Choices for the filter form: quarters from the first audit date to today."""
+    first = db.session.scalar(select(func.min(Audit.audited_on)))
     this_quarter = Quarter.containing(today)
     earliest = min(Quarter.containing(first) if first else this_quarter,
                    financial_year_start(today))
@@ -64,9 +64,9 @@ def scope_lines(form):
     start, end = scope.start, scope.end
     period = f"{chosen(form.period_from)} to {chosen(form.period_to)}"
     if start or end:
-        period += (f" ({format_date(start) if start else 'the first moderation'} to "
+        period += (f" ({format_date(start) if start else 'the first audit'} to "
                    f"{format_date(end) if end else 'today'})")
-    return [("Period (moderations submitted)", period)] + [
+    return [("Period (audit dates)", period)] + [
         (form[name].label.text, chosen(form[name]))
         for name in ("team", "template", "auditor", "moderator", "round")
     ]
@@ -107,17 +107,22 @@ def report_rows(report, lines):
     """The report as one table: a row per figure, in the page's order."""
     rows = [["Scope", what, None, None, None, None, None, "", value] for what, value in lines]
     cover = report.coverage
-    rows.append(["Coverage", "Moderations submitted against the quota of rounds in scope",
-                 cover.moderated, cover.quota, _pct(cover.share_of_quota), None, None, "%",
-                 cover.note or ""])
+    rows.append(["Coverage", "Audits moderated against the quota of the rounds ending in the "
+                 "period", cover.moderated, cover.quota, _pct(cover.share_of_quota), None,
+                 None, "%", cover.note or ""])
     overall = report.overall
     section = "Agreement on the overall judgement"
     rows.append(_figure_row(section, "Auditor and final grade agree", overall.figure))
-    for target, what, status in report.targets:
+    target, status = report.target, report.target_status
+    if target is None:
+        rows.append([section, "Target", None, None, None, None, None, "%",
+                     "No target in force at the end of the period"])
+    else:
         note = status.label + (f" ({p_text(status.p_value)}, exact one-sided binomial test)"
                                if status.code == BELOW else "")
-        rows.append([section, f"Against the {percent(target)} target ({what})", None, None,
-                     _pct(target), None, None, "%", note])
+        rows.append([section, f"Against the {percent(target.rate)} target ({target.source}, "
+                     f"from {format_date(target.applies_from)})", None, None,
+                     _pct(target.rate), None, None, "%", note])
     rows.append(_coefficient_row("Cohen's kappa", overall.kappa, overall.kappa.kappa))
     rows.append(_coefficient_row("Cohen's kappa, linear weights", overall.weighted_kappa,
                                  overall.weighted_kappa.kappa))
@@ -147,6 +152,8 @@ def report_rows(report, lines):
         note = (f"{auditor.moderated} moderated; mean difference "
                 f"{'n/a' if mean is None else f'{mean:+.2f}'}; higher {auditor.higher}, "
                 f"lower {auditor.lower}; sign test {p_text(auditor.p_value)}")
+        if auditor.adjusted_p_value is not None:
+            note += f" ({p_text(auditor.adjusted_p_value)} adjusted for every auditor, Holm)"
         if auditor.over_grading:
             note += "; over-grading unlikely to be chance"
         rows.append(_figure_row("Calibration by auditor", auditor.name, auditor.figure, note))

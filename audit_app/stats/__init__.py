@@ -8,6 +8,7 @@ get small immutable results back. Rating sequences are paired by position and
 from audit_app.stats.agreement import PercentAgreement, confusion_matrix, percent_agreement
 from audit_app.stats.bias import GradeBias, grade_bias
 from audit_app.stats.chance_corrected import AC1Result, KappaResult, cohen_kappa, gwet_ac1
+from audit_app.stats.multiple import holm
 from audit_app.stats.proportions import (
     Interval,
     below_target_test,
@@ -27,6 +28,7 @@ __all__ = [
     "confusion_matrix",
     "grade_bias",
     "gwet_ac1",
+    "holm",
     "percent_agreement",
     "wilson_interval",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Sequence
+from functools import lru_cache
 from numbers import Integral, Real
 
 import numpy as np
@@ -27,6 +28,7 @@ def check_confidence(confidence: object) -> float:
     return value
 
 
+@lru_cache(maxsize=16)  # a report asks for the same 95% quantile for every figure
 def z_for(confidence: float) -> float:
     """Two-sided standard normal quantile, e.g. 1.959964 for 0.95."""
     return float(stats.norm.ppf(0.5 + confidence / 2.0))

@@ -1,7 +1,7 @@
 """single sign-on subjects; retention: anonymised cases and redacted events
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0010
 
 - users.sso_subject: the OpenID Connect provider's subject for the person, recorded at their
   first single sign-on (unique).
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0008"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -9,6 +9,7 @@ ALLOWED_ROOTS = {
     "__future__",
     "collections",
     "dataclasses",
+    "functools",
     "math",
     "numbers",
     "numpy",
