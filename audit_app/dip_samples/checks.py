@@ -108,6 +108,8 @@ def record_check(sampled, action, user, seen, finding, today=None):
     if not access.may_check(user, sampled, action) or not is_listed(sampled, action):
         raise DipSampleError("Only the round's practice lead can check this action, and "
                              "nobody checks an action they completed themselves.")
+    if str(seen) != str(action.row_version):  # a stale page: the conflict, not its choices
+        raise EditConflict()
     problems = finding_problems(action, finding, today)
     if problems:
         raise DipSampleError(problems)

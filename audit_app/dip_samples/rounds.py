@@ -134,10 +134,10 @@ def round_problems(user, month, size, window_start, window_end, team_id, service
     elif window_start is not None and window_end < window_start:
         problems["window_end"] = "The last day of the window must be the same as or after " \
                                  "the first"
-    elif window_start is not None and window_end - window_start > LONGEST_WINDOW:
-        problems["window_end"] = "The window must be 3 years or shorter"
     elif window_end > today + timedelta(days=366):
         problems["window_end"] = "The last day of the window must be within a year of today"
+    elif window_start is not None and window_end - window_start > LONGEST_WINDOW:
+        problems["window_end"] = "The window must be 3 years or shorter"
     if team_id is not None and service_id is not None:
         problems["service_id"] = "Select a team or a service, not both"
     elif team_id is not None and db.session.get(Team, team_id) is None:
@@ -240,8 +240,8 @@ def swap(sampled, user, seen, reference, reason, now=None):
     case = None
     if not reference:
         problems["reference"] = "Enter the reference of the case to check instead"
-    elif len(reference) > 60 or "\x00" in reference:
-        problems["reference"] = f"No case has the reference {reference[:60]}"
+    elif len(reference) > 60 or not reference.isprintable():
+        problems["reference"] = "Enter the case reference as it is in the case-record system"
     else:
         case = db.session.scalar(select(Case).where(Case.has_reference(reference)))
         if case is None:
