@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from audit_app.actions import workflow as actions_workflow
 from audit_app.audits import workflow
 from audit_app.extensions import db
 from audit_app.models import (
@@ -83,7 +84,8 @@ def _answer(audit, user, rng):
 
 def seed_activity(template, users, seed=2026, case_count=60, audit_count=14,
                   first_reference=100200, name="Q2 2026-27"):
-    """Cases, a programme of audits in each state, and a blind moderation round.
+    """Cases, a programme of audits in each state, a blind moderation round, and actions in
+    every state.
 
     The defaults make the demo; the benchmarks call it with more cases and audits.
     """
@@ -97,6 +99,7 @@ def seed_activity(template, users, seed=2026, case_count=60, audit_count=14,
     db.session.flush()
     version = template.latest_published
     audits = []
+    actions = []
     submitted_count = max(audit_count - 5, 0)
     for number, case in enumerate(cases[:audit_count]):
         auditor = auditors[number % 2]
@@ -112,10 +115,18 @@ def seed_activity(template, users, seed=2026, case_count=60, audit_count=14,
             if number % 3 == 0:
                 workflow.add_recommendation(audit, auditor, "Update the child's plan with "
                                             "timescales for each action.", None, None, "high")
+            else:
+                actions.append(workflow.add_recommendation(
+                    audit, auditor, "Record the child's wishes and feelings in the plan.",
+                    users["manager"].id, None, "medium"))
             workflow.submit(audit, auditor, audit.row_version, today=date(2026, 9, 10))
             audit.submitted_at = datetime(2026, 9, 10, 10, 0) + timedelta(hours=number)
+        elif number < audit_count - 3:
+            workflow.add_recommendation(audit, auditor, "Check the chronology is up to date.",
+                                        None, None, "low")  # proposed until submitted
         audits.append(audit)
-    _moderation_round(audits[:submitted_count], users, name)
+    moderations = _moderation_round(audits[:submitted_count], users, name)
+    _take_actions_through_every_state(actions, moderations, users)
 
 
 def _moderation_round(submitted, users, name):
@@ -128,6 +139,7 @@ def _moderation_round(submitted, users, name):
                              created_by_id=moderator.id)
     round_.moderators = [moderator]
     db.session.add(round_)
+    moderations = []
     for position, audit in enumerate(submitted[:6], start=1):
         sample = ModerationSample(round=round_, audit=audit, position=position,
                                   reason=RANDOM, moderator_id=moderator.id)
@@ -145,9 +157,44 @@ def _moderation_round(submitted, users, name):
             moderate.save(moderation, moderator, moderation.row_version, grades,
                           "Good analysis of risk; the plan needs SMART actions.")
             moderate.submit(moderation, moderator, moderation.row_version)
+            moderations.append(moderation)
+    return moderations
+
+
+def _take_actions_through_every_state(actions, moderations, users):
+    """The manager's actions (due 8 October 2026) through each step of their lifecycle, as
+    the pages and dip sampling would; the rest stay open (overdue now)."""
+    manager, lead = users["manager"], users["practice_lead"]
+    outcomes = ("done", "followed_up", "partly", "not_followed_up")
+    for action, outcome in zip(actions, outcomes, strict=False):
+        actions_workflow.complete(action, manager, action.row_version, date(2026, 10, 1),
+                                  "Case note added to the child's record on 01/10/2026.",
+                                  today=date(2026, 10, 1))
+        if outcome in actions_workflow.VERIFICATIONS:
+            actions_workflow.verify(action, lead, action.row_version, outcome)
+        if outcome == "partly":
+            actions_workflow.raise_follow_up(
+                action, lead, "Add the child's own words to the plan.",
+                due_on=date(2026, 11, 6), today=date(2026, 10, 9))
+        if outcome == "not_followed_up":
+            actions_workflow.reopen(action, lead, action.row_version, date(2026, 10, 30),
+                                    "No case note on the child's record.",
+                                    today=date(2026, 10, 9))
+    if len(actions) > 4:
+        actions_workflow.cancel(actions[4], users["admin"], actions[4].row_version,
+                                "Raised twice for the same plan.")
+    if len(actions) > 5:
+        actions_workflow.change_due_date(actions[5], users["moderator"], actions[5].row_version,
+                                         date(2026, 10, 30), "Waiting for the review meeting.",
+                                         today=date(2026, 9, 20))
+    if moderations:
+        actions_workflow.raise_from_moderation(
+            moderations[0], users["moderator"], "Make each action in the plan SMART.",
+            priority="high", today=date(2026, 10, 1))
 
 
 def demo_users():
     by_local = {u.email.split("@")[0]: u for u in db.session.scalars(select(User))}
     return {"auditor": by_local["auditor"], "manager": by_local["manager"],
-            "moderator": by_local["moderator"]}
+            "moderator": by_local["moderator"], "practice_lead": by_local["practicelead"],
+            "admin": by_local["admin"]}

@@ -23,7 +23,13 @@ from sqlalchemy import event, select  # noqa: E402
 from audit_app import create_app, demo  # noqa: E402
 from audit_app.demo_activity import demo_users, seed_activity  # noqa: E402
 from audit_app.extensions import db  # noqa: E402
-from audit_app.models import Audit, AuditTemplate, ModerationRound, Programme  # noqa: E402
+from audit_app.models import (  # noqa: E402
+    Action,
+    Audit,
+    AuditTemplate,
+    ModerationRound,
+    Programme,
+)
 
 PASSWORD = "benchmark-password"  # noqa: S105 (a throwaway database)
 
@@ -34,7 +40,7 @@ def pages():
         Audit.status == "in_progress", Audit.auditor_id == demo_users()["auditor"].id))
     round_ = db.session.scalar(select(ModerationRound))
     programme = db.session.scalar(select(Programme))
-    return [
+    return list(dict.fromkeys([  # each page once: the action pages include two home pages
         ("auditor", "/"),
         ("auditor", "/audits/"),
         ("auditor", f"/audits/{draft.id}"),
@@ -50,19 +56,49 @@ def pages():
         ("moderator", "/moderation/rounds"),
         ("moderator", "/reports/agreement"),
         ("admin", "/admin/events"),
+        *action_pages(),
+    ]))
+
+
+def action_pages():
+    """The action lists and the pages that show actions (tests/test_page_queries.py)."""
+    manager = demo_users()["manager"]
+    action = db.session.scalar(select(Action).where(Action.owner_id == manager.id)
+                               .order_by(Action.id))
+    return [
+        ("manager", "/"),
+        ("manager", "/actions/"),
+        ("manager", "/actions/?show=all"),
+        ("manager", "/actions/team"),
+        ("manager", f"/actions/{action.id}"),
+        ("auditor", "/actions/raised"),
+        ("auditor", f"/audits/{action.audit_id}"),
+        ("moderator", "/"),
+        ("moderator", "/actions/all"),
+        ("moderator", "/actions/all?status=open&overdue=y"),
+        ("admin", "/actions/reassign"),
+        ("admin", f"/actions/reassign?owner={manager.id}"),
     ]
 
 
-def measure(app):
+def grow(template, batches=9):
+    """Nine more batches of the demo activity: ten times the data."""
+    for batch in range(1, batches + 1):
+        seed_activity(template, demo_users(), seed=batch, case_count=60, audit_count=14,
+                      first_reference=200000 + batch * 1000, name=f"Batch {batch}")
+
+
+def measure(app, wanted=pages, password=PASSWORD):
+    """{(role, area, path): (statements, seconds)} for the second render of each page."""
     counts = {}
     with app.app_context():
-        wanted = pages()
+        wanted = wanted()
         engine = db.engine
     statements = []
     event.listen(engine, "before_cursor_execute", lambda *args: statements.append(1))
     for role, path in wanted:
         client = app.test_client()
-        client.post("/sign-in", data={"email": f"{role}@example.org.uk", "password": PASSWORD})
+        client.post("/sign-in", data={"email": f"{role}@example.org.uk", "password": password})
         client.get(path)  # the first render also compiles templates: time the second
         statements.clear()
         started = time.perf_counter()
@@ -88,12 +124,8 @@ def main():
             small = db.session.scalar(select(db.func.count(Audit.id)))
         before = measure(app)
         with app.app_context():
-            template = db.session.scalar(
-                select(AuditTemplate).where(AuditTemplate.slug == "whole-case-file"))
-            for batch in range(1, 10):
-                seed_activity(template, demo_users(), seed=batch, case_count=60,
-                              audit_count=14, first_reference=200000 + batch * 1000,
-                              name=f"Batch {batch}")
+            grow(db.session.scalar(
+                select(AuditTemplate).where(AuditTemplate.slug == "whole-case-file")))
             db.session.commit()
             large = db.session.scalar(select(db.func.count(Audit.id)))
         after = measure(app)

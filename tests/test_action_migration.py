@@ -24,7 +24,7 @@ def test_actions_from_before_0008_are_kept_both_ways(app, users):
     audit_id, auditor_id, manager_id = opened.audit_id, users["auditor"].id, users["manager"].id
     db.session.close()
 
-    downgrade(revision="0006")
+    downgrade(revision="0007")
     # Before 0008 a completed action kept only its status and timestamps.
     assert rows("SELECT status FROM actions ORDER BY id") == [("open",), ("completed",)]
     upgrade()

@@ -291,6 +291,8 @@ def test_all_actions_pages_through_50_at_a_time(client, login, users):
     assert len(rows(first)) == 50 and "Page 1 of 2" in text(first)
     assert len(rows(client.get("/actions/all?page=2"))) == 1
     assert client.get("/actions/all?page=0").status_code == 404
+    assert client.get("/actions/all?page=99999999999999999999").status_code == 404
+    assert client.get("/actions/all?page=3").status_code == 200  # past the end: empty
 
 
 # -- the audit's own page -----------------------------------------------------------------------
@@ -388,3 +390,21 @@ def test_the_moderation_page_offers_actions_only_to_its_moderator(client, login,
     login("auditor")
     page = client.get(f"/moderation/samples/{moderation.sample_id}")
     assert link(page, "Add an action for the case's team") is None
+
+
+@pytest.mark.parametrize(("data", "errors"), [
+    ({"owner_id": "99999999999999999999"}, ["Select an owner from the list"]),
+    ({"priority": "urgent"}, ["Select the priority"]),
+    ({"due_on": ["1", "1", "9999"]}, ["The due date must be within 2 years of today"]),
+    ({"due_on": ["31", "2", "2027"]}, ["Due date must be a real date"]),
+    ({"description": "\x00"}, ["The action must not include control characters"]),
+])
+def test_adding_an_action_refuses_hostile_input(client, login, users, data, errors):
+    moderation = make_moderated(submitted_audit(users["auditor"], action_template()),
+                                users["moderator"])
+    db.session.commit()
+    login("moderator")
+    page = client.submit(f"/actions/moderations/{moderation.id}/new",
+                         {"description": "Do it", "priority": "low", **data})
+    assert page.status_code == 200 and error_summary(page) == errors
+    assert db.session.scalar(select(Action.id).where(Action.source == "moderation")) is None

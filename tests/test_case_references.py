@@ -180,8 +180,9 @@ def test_the_migration_fills_in_the_keys_of_existing_cases(app, users):
     _add_case_at_0006("Straße-7")
     db.session.commit()
     db.session.close()
-    upgrade()
+    upgrade(revision="0007")
     assert _revision() == "0007"
+    upgrade()  # and on to the head, which the models match
     assert dict(db.session.execute(db.select(Case.reference, Case.reference_key)).all()) == {
         "LCS-100200": "lcs-100200", "Straße-7": "strasse-7"}
     assert pending_changes() == []
@@ -208,5 +209,6 @@ def test_the_migration_stops_and_names_references_differing_only_in_capitals(app
         for old, new in (("lcs-100200", "LCS-100201"), ("Lcs-100200", "LCS-100202")):
             conn.execute(text("UPDATE cases SET reference = :new WHERE reference = :old"),
                          {"old": old, "new": new})
-    upgrade()
+    upgrade(revision="0007")
     assert _revision() == "0007"
+    upgrade()

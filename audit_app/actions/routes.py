@@ -47,9 +47,13 @@ def _refused(form, error):
             flash(message)
 
 
+# Past any real list; a larger page number would overflow the database's OFFSET.
+LAST_PAGE = 100_000
+
+
 def _page_number():
     number = request.args.get("page", 1, type=int)
-    if number < 1:
+    if not 1 <= number <= LAST_PAGE:
         abort(404)
     return number
 
