@@ -344,3 +344,24 @@ def test_an_admin_changes_the_plan(client, login, users):
     [event] = db.session.scalars(select(Event).where(Event.entity_type == "setting")).all()
     assert (event.before, event.after, event.actor_id) == (
         {"dip_sample_plan": "8"}, {"dip_sample_plan": "10"}, admin.id)
+
+
+def test_the_compliance_checklist_is_linked_for_those_who_may_open_it(client, login, users,
+                                                                       three_cases):
+    from audit_app.models import AuditTemplate
+
+    cwd = db.session.scalar(select(AuditTemplate).where(
+        AuditTemplate.slug == "cwd-supervision-visiting"))
+    round_ = drawn_round(users["practice_lead"], compliance_template_id=cwd.id)
+    db.session.commit()
+    sampled = round_.cases[0]
+    login("practice_lead")
+    page = client.get(f"/dip-samples/cases/{sampled.id}")
+    link = page.soup.find("a", href=f"/audits/{sampled.audit_id}")
+    assert link.get_text() == cwd.name
+    assert client.get(link["href"]).status_code == 200
+    sign_out(client)
+    login("leader")  # reads audits once submitted: the name, no link
+    page = client.get(f"/dip-samples/cases/{sampled.id}")
+    assert page.soup.find("a", href=f"/audits/{sampled.audit_id}") is None
+    assert f"{cwd.name} (allocated)" in text(page)

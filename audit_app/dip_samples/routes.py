@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from audit_app import once
 from audit_app.actions.workflow import ActionError
+from audit_app.audits import access as audit_access
 from audit_app.authz import roles_required
 from audit_app.dip_samples import access, bp, checks, figures, rounds
 from audit_app.dip_samples.forms import (
@@ -240,6 +241,8 @@ def view_case(sampled_id):
     audit = db.session.get(Audit, sampled.audit_id) if sampled.audit_id else None
     return render_template("dip_samples/case.html", sampled=sampled, rows=rows, today=day,
                            month=rounds.month_label(sampled.round.month), audit=audit,
+                           may_see_audit=audit is not None
+                           and audit_access.can_view(current_user, audit),
                            runs=access.runs(current_user, sampled.round),
                            done=sampled.id in rounds.done_case_ids(sampled.round))
 
