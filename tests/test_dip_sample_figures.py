@@ -3,6 +3,8 @@ left out, counted by the UK day of the check) and coverage against the plan."""
 
 from datetime import date
 
+import pytest
+
 from audit_app.dip_samples import checks, figures
 from audit_app.dip_samples.checks import Finding
 from audit_app.extensions import db
@@ -99,5 +101,8 @@ def test_coverage_counts_cases_done_per_practice_lead_and_month(users):
     assert [row.done for row in figures.coverage(months)] == [1, 0, 1]  # by name
     assert figures.coverage(figures.quarter_months(Q3.next()))[0].cells[0].sampled == 0
     assert figures.plan() == 8
+    for refused in ("0", "51", "abc", "", None):
+        with pytest.raises(ValueError, match="from 1 to 50"):
+            set_setting("dip_sample_plan", refused, "0")
     set_setting("dip_sample_plan", "6", "0")
     assert figures.plan() == 6
