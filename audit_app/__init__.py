@@ -8,6 +8,7 @@ from flask import Flask, render_template
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
+from audit_app import inputs
 from audit_app.extensions import csrf, db, login_manager, migrate, wait_for_sqlite_writers
 from audit_app.kept_secrets import kept_secret
 from config import config_for
@@ -53,6 +54,8 @@ def create_app(config_name=None, overrides=None):
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     WTFormsHelpers(app)
+    # Before any route is added: ids in URLs are held to what the database can store.
+    app.url_map.converters["int"] = inputs.IdConverter
 
     db.init_app(app)
     with app.app_context():
@@ -89,6 +92,7 @@ def create_app(config_name=None, overrides=None):
     cli.register(app)
     templating.register(app)
 
+    app.before_request(inputs.refuse_bad_query_string)
     app.before_request(security.enforce_idle_timeout)
     app.after_request(security.set_security_headers)
     register_error_pages(app)
@@ -105,6 +109,9 @@ def register_error_pages(app):
         return handler
 
     app.register_error_handler(400, page(400, "errors/400.html"))
+    app.register_error_handler(
+        inputs.BadInput,
+        lambda error: (render_template("errors/400.html", message=error.description), 400))
     app.register_error_handler(CSRFError, page(400, "errors/csrf.html"))
     app.register_error_handler(403, page(403, "errors/403.html"))
     app.register_error_handler(404, page(404, "errors/404.html"))

@@ -245,6 +245,26 @@ def login(client, users):
     return sign_in
 
 
+
+def pytest_terminal_summary(terminalreporter):
+    """The hostile-input test's count (tests/test_hostile_inputs.py), summed over its roles
+    and over the test processes."""
+    totals, failed = {}, 0
+    for outcome in ("passed", "failed"):
+        for report in terminalreporter.stats.get(outcome, ()):
+            properties = [p for p in getattr(report, "user_properties", ())
+                          if p[0].startswith("hostile_")]
+            failed += bool(properties) and outcome == "failed"
+            for name, value in properties:
+                totals[name] = totals.get(name, 0) + value
+    if totals:
+        terminalreporter.write_line(
+            f"Hostile inputs on {'PostgreSQL' if PG_URL else 'SQLite'}: "
+            f"{totals['hostile_cases']:,} cases in {totals['hostile_requests']:,} requests, "
+            f"{totals['hostile_seconds']:.0f} s of CPU; "
+            + (f"{failed} role(s) met a server error" if failed else "no server error"))
+
+
 # Real concurrent requests against a live server (see tests/concurrency.py), and a real SMTP
 # server for email tests (see tests/smtp_server.py).
 from tests.concurrency import live_app  # noqa: E402,F401

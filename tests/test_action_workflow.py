@@ -122,7 +122,8 @@ def test_only_the_owner_or_the_case_team_manager_completes(action, users, who):
     ({"completed_on": date(1, 1, 1)}, "completed_on", "the day the action was raised"),
     ({"evidence": ""}, "evidence", "Say how the action is evidenced on the child's record"),
     ({"evidence": "   \n "}, "evidence", "Say how the action is evidenced"),
-    ({"evidence": "Case note\x00"}, "evidence", "Evidence must not include control characters"),
+    ({"evidence": "Case note\x00"}, "evidence",
+     "Evidence must not include hidden control characters, such as a null character"),
     ({"evidence": "x" * 4001}, "evidence", "Evidence must be 4000 characters or fewer"),
 ])
 def test_completion_refuses_bad_dates_and_missing_evidence(action, users, values, field,
@@ -352,7 +353,9 @@ def test_only_the_moderations_moderator_raises_actions_on_it(moderation, users):
 
 @pytest.mark.parametrize(("values", "problems"), [
     ({"description": " "}, {"description": "Describe what should be done"}),
-    ({"description": "a\x00"}, {"description": "The action must not include control characters"}),
+    ({"description": "a\x00"},
+     {"description": "The action must not include hidden control characters, such as a null "
+                     "character"}),
     ({"priority": "urgent"}, {"priority": "Select the priority"}),
     ({"due_on": date(2026, 1, 1)}, {"due_on": "The due date must be today or in the future"}),
     ({"owner_id": 10**9}, {"owner_id": "Select someone whose account is active"}),

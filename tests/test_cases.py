@@ -259,7 +259,7 @@ def test_every_missing_answer_has_its_own_error_and_nothing_is_saved(client, log
     ({"reference": "Jane Smith"},
      "Case reference must include a number. Do not enter the child's name"),
     ({"reference": "1" * 61}, "Case reference must be 60 characters or fewer"),
-    ({"team_id": "99999"}, "Not a valid choice."),
+    ({"team_id": "99999"}, "Team must be one of the options shown"),
 ])
 def test_each_wrong_answer_gets_a_specific_error(client, login, users, changes, message):
     login("admin")

@@ -1,7 +1,6 @@
 """Action forms. They read what was typed; the rules about it (dates, evidence, reasons) are
 in audit_app/actions/workflow.py, whose refusals the views put on these fields."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -21,8 +20,9 @@ from wtforms import (
 )
 from wtforms.validators import ValidationError
 
+from audit_app import inputs
 from audit_app.actions.lists import SHOWING, Filters
-from audit_app.forms import FormTokenField, GovDateField, VersionField, choices
+from audit_app.forms import BaseForm, FormTokenField, GovDateField, VersionField, choices
 from audit_app.measures.periods import Quarter
 from audit_app.models.actions import ACTION_STATUSES, PRIORITIES, PROPOSED
 
@@ -43,7 +43,9 @@ def _id(value):
     return int(value) if value else None
 
 
-class CompleteForm(FlaskForm):
+class CompleteForm(BaseForm):
+    subjects = {"evidence": "Evidence"}  # as the workflow's messages name them
+
     completed_on = GovDateField("Date done", description=DATE_HINT)
     evidence = TextAreaField(
         "How is it evidenced on the child's record?", widget=GovTextArea(),
@@ -52,14 +54,18 @@ class CompleteForm(FlaskForm):
     submit = SubmitField("Complete action", widget=GovSubmitInput())
 
 
-class CancelForm(FlaskForm):
+class CancelForm(BaseForm):
+    subjects = {"reason": "The reason"}  # as the workflow's messages name them
+
     reason = TextAreaField("Why is this action being cancelled?", widget=GovTextArea(),
                            description="The owner is told, and it is kept in the history.")
     version = VersionField()
     submit = SubmitField("Cancel action", widget=GovSubmitInput())
 
 
-class DueDateForm(FlaskForm):
+class DueDateForm(BaseForm):
+    subjects = {"reason": "The reason"}  # as the workflow's messages name them
+
     due_on = GovDateField("New due date", description=DATE_HINT)
     reason = TextAreaField("Why is the due date changing?", widget=GovTextArea(),
                            description="The owner is told, and it is kept in the history.")
@@ -67,7 +73,9 @@ class DueDateForm(FlaskForm):
     submit = SubmitField("Change due date", widget=GovSubmitInput())
 
 
-class NewActionForm(FlaskForm):
+class NewActionForm(BaseForm):
+    subjects = {"description": "The action"}  # as the workflow's messages name them
+
     description = TextAreaField("Action", widget=GovTextArea(),
                                 description="What should be done for the child, by whom.")
     owner_id = SelectField("Owner", widget=GovSelect(), validate_choice=False,
@@ -89,7 +97,7 @@ class NewActionForm(FlaskForm):
         return _id(self.owner_id.data)
 
 
-class ReassignForm(FlaskForm):
+class ReassignForm(BaseForm):
     action_ids = SelectMultipleField("Actions to reassign", widget=GovCheckboxesInput(),
                                      validate_choice=False, validators=[
                                          _one_of_the_choices("Select actions from the list")])
@@ -120,12 +128,13 @@ class ReassignForm(FlaskForm):
         seen = {}
         for part in (self.versions.data or "").split():
             action_id, _, version = part.partition(":")
-            if action_id.isdigit() and version.isdigit():
-                seen[int(action_id)] = int(version)
+            action_id, version = inputs.whole_number(action_id), inputs.whole_number(version)
+            if action_id is not None and version is not None:
+                seen[action_id] = version
         return seen
 
 
-class ShowingForm(FlaskForm):
+class ShowingForm(BaseForm):
     """Which actions a short list shows (open by default)."""
 
     class Meta:
@@ -139,7 +148,7 @@ class ShowingForm(FlaskForm):
         return self.show.data if self.show.data in SHOWING else "open"
 
 
-class AllActionsForm(FlaskForm):
+class AllActionsForm(BaseForm):
     """The all-actions page's filters and the quarter of its figures, from the query string.
     An unknown value (an edited address) is ignored, not an error."""
 

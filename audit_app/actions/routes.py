@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from audit_app import once
+from audit_app import inputs, once
 from audit_app.actions import access, bp, figures, lists, workflow
 from audit_app.actions.forms import (
     AllActionsForm,
@@ -47,21 +47,11 @@ def _refused(form, error):
             flash(message)
 
 
-# Past any real list; a larger page number would overflow the database's OFFSET.
-LAST_PAGE = 100_000
-
-
-def _page_number():
-    number = request.args.get("page", 1, type=int)
-    if not 1 <= number <= LAST_PAGE:
-        abort(404)
-    return number
-
-
 def _short_list(query_for, heading, intro, show_owner=True):
     form = ShowingForm(request.args)
     showing = form.showing()
-    pagination = lists.page(query_for(current_user, showing, today()), _page_number())
+    pagination = lists.page(query_for(current_user, showing, today()),
+                            inputs.page_number(lists.PAGE_SIZE))
     return render_template("actions/list.html", form=form, pagination=pagination,
                            today=today(), showing=showing, showing_label=lists.SHOWING[showing],
                            heading=heading, intro=intro, show_owner=show_owner,
@@ -104,7 +94,7 @@ def all_actions():
         request.args,
     )
     filters = form.filters()
-    pagination = lists.page(lists.filtered(filters, day), _page_number())
+    pagination = lists.page(lists.filtered(filters, day), inputs.page_number(lists.PAGE_SIZE))
     quarter = form.figures_quarter(Quarter.containing(day))
     scope = lists.scope(filters)
     return render_template("actions/all.html", form=form, pagination=pagination, today=day,
@@ -290,7 +280,7 @@ def _open_actions_of(owner):
 def reassign():
     """Give one person's open actions to someone else (they are leaving, say)."""
     owners = lists.owners()
-    from_id = request.args.get("owner", type=int)
+    from_id = inputs.whole_number(request.args.get("owner"))
     current = next((u for u in owners if u.id == from_id), None)
     actions = _open_actions_of(current)
     form = ReassignForm(actions, [u for u in _active_people() if u is not current])

@@ -7,9 +7,9 @@ wins and the other gets an EditConflict. Every change writes an event in the sam
 transaction. A refused change raises ActionError naming the form field at fault.
 """
 
-import unicodedata
 from datetime import timedelta
 
+from audit_app import inputs
 from audit_app.eventlog import record
 from audit_app.extensions import db
 from audit_app.models import Action, User
@@ -118,14 +118,15 @@ def may_reassign(user):
 
 def clean_text(value, label, required_message):
     """(text, problem): stripped text, or the message for a blank, overlong or unprintable
-    one. Tabs and line breaks are kept; other control characters (NUL) are refused."""
+    one. Tabs and line breaks are kept; other control characters (NUL) are refused, as
+    audit_app/inputs.py says."""
     text = (value or "").strip()
     if not text:
         return None, required_message
     if len(text) > TEXT_MAX:
         return None, f"{label} must be {TEXT_MAX} characters or fewer"
-    if any(unicodedata.category(c) == "Cc" and c not in "\t\r\n" for c in text):
-        return None, f"{label} must not include control characters"
+    if inputs.forbidden_character(text):
+        return None, f"{label} {inputs.NO_CONTROL_CHARACTERS}"
     return text, None
 
 

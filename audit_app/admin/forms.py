@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -21,11 +20,11 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from audit_app.auth.forms import MIN_PASSWORD_LENGTH
-from audit_app.forms import VersionField, choices
+from audit_app.forms import BaseForm, VersionField, choices
 from audit_app.models import ROLES
 
 
-class UserForm(FlaskForm):
+class UserForm(BaseForm):
     email = EmailField(
         "Email address",
         widget=GovTextInput(),
@@ -77,7 +76,7 @@ class NewUserForm(UserForm):
     )
 
 
-class TeamForm(FlaskForm):
+class TeamForm(BaseForm):
     name = StringField(
         "Team name",
         widget=GovTextInput(),
@@ -104,7 +103,7 @@ class TeamForm(FlaskForm):
         )
 
 
-class ServiceForm(FlaskForm):
+class ServiceForm(BaseForm):
     name = StringField(
         "Service name",
         widget=GovTextInput(),
@@ -124,7 +123,7 @@ class ServiceForm(FlaskForm):
         )
 
 
-class EventFilterForm(FlaskForm):
+class EventFilterForm(BaseForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
@@ -134,7 +133,9 @@ class EventFilterForm(FlaskForm):
     submit = SubmitField("Filter", widget=GovSubmitInput())
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(BaseForm):
+    subjects = {"conflict_of_interest": "The conflict of interest setting"}
+
     conflict_of_interest = RadioField(
         "When an auditor is allocated a case from a team they manage",
         widget=GovRadioInput(),

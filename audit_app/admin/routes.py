@@ -1,8 +1,8 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from audit_app import blind_moderation
+from audit_app import blind_moderation, inputs
 from audit_app.admin import bp, services
 from audit_app.admin.forms import (
     EventFilterForm,
@@ -81,9 +81,9 @@ def _save(form, obj, values, update, template, **context):
 @bp.route("/users")
 @roles_required("admin")
 def users():
-    page = request.args.get("page", 1, type=int)
     pagination = db.paginate(
-        select(User).order_by(User.active.desc(), User.name), page=page, per_page=PAGE_SIZE
+        select(User).order_by(User.active.desc(), User.name),
+        page=inputs.page_number(PAGE_SIZE), per_page=PAGE_SIZE,
     )
     return render_template("admin/users.html", pagination=pagination)
 
@@ -251,10 +251,8 @@ def events():
         query = query.join(Event.actor).where(
             User.email == User.normalise_email(form.actor.data)
         )
-    page = request.args.get("page", 1, type=int)
-    if page < 1:
-        abort(404)
-    pagination = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+    pagination = db.paginate(query, page=inputs.page_number(PAGE_SIZE), per_page=PAGE_SIZE,
+                             error_out=False)
     return render_template("admin/events.html", form=form, pagination=pagination)
 
 

@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
@@ -13,7 +12,7 @@ from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringF
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from audit_app.audit_templates.rules import KEY_MAX, NAME_MAX, SLUG_MAX, TITLE_MAX
-from audit_app.forms import VersionField, choices
+from audit_app.forms import BaseForm, VersionField, choices
 from audit_app.models.templates import (
     DOMAINS,
     OFSTED_GOOD_OR_BETTER,
@@ -25,7 +24,11 @@ from audit_app.models.templates import (
 OFSTED, CUSTOM = "ofsted", "custom"
 
 
-class _TemplateSettings(FlaskForm):
+class _TemplateSettings(BaseForm):
+    subjects = {"has_overall": "Whether an audit ends with an overall judgement",
+                "grades": "The grades",
+                "good_or_better": "The number of grades that count as good or better"}
+
     name = StringField(
         "Name",
         widget=GovTextInput(),
@@ -125,7 +128,7 @@ class SettingsForm(_TemplateSettings):
     submit = SubmitField("Save settings", widget=GovSubmitInput())
 
 
-class SectionForm(FlaskForm):
+class SectionForm(BaseForm):
     title = StringField(
         "Section title",
         widget=GovTextInput(),
@@ -144,7 +147,7 @@ class SectionForm(FlaskForm):
     submit = SubmitField("Save section", widget=GovSubmitInput())
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(BaseForm):
     text = StringField(
         "Question",
         widget=GovTextArea(),
@@ -196,14 +199,14 @@ class QuestionForm(FlaskForm):
             "text", "key", "kind", "guidance", "required", "domain", "evidence_required")}
 
 
-class ActionForm(FlaskForm):
+class ActionForm(BaseForm):
     """A button on a draft (move, remove, publish, discard): the draft's row version."""
 
     version = VersionField()
     direction = StringField(validators=[Optional()])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(BaseForm):
     file = FileField(
         "Template file (JSON)",
         widget=GovFileInput(),

@@ -30,10 +30,12 @@ from audit_app.audit_templates.rules import (
     TITLE_MAX,
     clean_text,
 )
+from audit_app.inputs import describe_character, forbidden_character
 from audit_app.models.templates import DOMAINS, PURPOSES, QUESTION_KINDS
 
 FORMAT = "case-audit-template/1"
 MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 20  # the format nests 5 deep (sections[].questions[].key)
 
 # Every key each object may have, in export order.
 TOP_KEYS = ("format", "name", "slug", "purpose", "has_overall", "scale", "sections")
@@ -131,11 +133,47 @@ def loads(raw):
         raise TemplateFileError(
             [f"not valid JSON (line {error.lineno}, column {error.colno}): {error.msg}"]
         ) from None
+    except RecursionError:
+        raise TemplateFileError([f"lists or objects are nested more than {MAX_DEPTH} deep; "
+                                 "a template file needs 5"]) from None
+    except ValueError:  # an integer of more digits than Python converts (4,300)
+        raise TemplateFileError(["a number in the file has too many digits"]) from None
     return validate(data)
+
+
+def _content_problems(data):
+    """Lists nested too deep, and text (keys included) holding characters no stored text may
+    hold: a NUL, another control character, an unpaired surrogate ("\\ud800"). Checked
+    before anything else, so no message quotes such text."""
+    problems, stack = [], [(data, "", 0)]
+    while stack and len(problems) < 20:
+        value, path, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return [f"{path or 'the file'}: nested more than {MAX_DEPTH} deep; a template "
+                    "file needs 5"]
+        if isinstance(value, str):
+            char = forbidden_character(value)
+            if char:
+                problems.append(f"{path or 'the file'}: contains {describe_character(char)}")
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}[{i}]", depth + 1)
+                         for i, item in reversed(list(enumerate(value))))
+        elif isinstance(value, dict):
+            for key, item in reversed(list(value.items())):
+                char = forbidden_character(key)
+                if char:
+                    problems.append(f"{path or 'the file'}: a key contains "
+                                    f"{describe_character(char)}")
+                else:
+                    stack.append((item, _path(path, key), depth + 1))
+    return problems
 
 
 def validate(data):
     """Check a parsed file; return it canonical (defaults filled, text trimmed) or raise."""
+    problems = _content_problems(data)
+    if problems:
+        raise TemplateFileError(problems)
     checker = _Checker()
     result = checker.template(data)
     if checker.errors:

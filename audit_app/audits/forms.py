@@ -3,7 +3,6 @@
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSelect,
@@ -14,26 +13,75 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import DecimalField, HiddenField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from audit_app.forms import FormTokenField, GovDateField, VersionField, choices
+from audit_app import inputs
+from audit_app.forms import (
+    BaseForm,
+    FormTokenField,
+    GovDateField,
+    VersionField,
+    choices,
+    subject,
+)
 from audit_app.models.actions import PRIORITIES
 from audit_app.models.templates import YES_NO_ANSWERS
 
 TEXT_LIMIT = 20000
 
 
+# A number answer: fewer than 10 digits before the point, at most 4 after it.
+NUMBER_LIMIT = 10**9
+NUMBER_PLACES = 4
+
+
+def number_problem(value):
+    """Why a Decimal cannot be a number answer, to follow its subject; None if it can.
+    (No arithmetic here: under the decimal context even abs(1e9999999) overflows.)"""
+    if not value.is_finite():
+        return "must be a number, like 12 or 3.5"
+    if value.copy_abs() >= NUMBER_LIMIT:
+        return f"must be between -{NUMBER_LIMIT - 1:,} and {NUMBER_LIMIT - 1:,}"
+    _sign, digits, exponent = value.as_tuple()
+    shown = "".join(map(str, digits)).rstrip("0")
+    if shown and -(exponent + len(digits) - len(shown)) > NUMBER_PLACES:
+        return f"must have {NUMBER_PLACES} decimal places or fewer"
+    return None
+
+
+def stored_number(text):
+    """A stored number answer as a Decimal, or None if it is not one this form would take."""
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    return value if number_problem(value) is None else None
+
+
 class GovNumberField(DecimalField):
-    def __init__(self, *args, invalid_message="Enter a number", **kwargs):
-        super().__init__(*args, widget=GovTextInput(), **kwargs)
+    """A number answer. Shown as stored (no rounding to places); refused past the bounds
+    above, since a value such as 1e9999999 or sNaN cannot be stored or shown again."""
+
+    def __init__(self, *args, subject=None, invalid_message="Enter a number", **kwargs):
+        super().__init__(*args, widget=GovTextInput(), places=None, **kwargs)
+        self.subject = subject
         self.invalid_message = invalid_message
 
     def process_formdata(self, valuelist):
+        self.data = None
+        text = valuelist[0].strip() if valuelist else ""
+        if not text:
+            return
         try:
-            super().process_formdata(valuelist)
-        except ValueError:
+            value = Decimal(text)
+        except InvalidOperation:
             raise ValueError(self.invalid_message) from None
+        problem = number_problem(value)
+        if problem is not None:
+            raise ValueError(self.invalid_message if not value.is_finite()
+                             else f"{subject(self)} {problem}")
+        self.data = value
 
 
-class SectionFormBase(FlaskForm):
+class SectionFormBase(BaseForm):
     version = VersionField()
     # The template version the questions were rendered from (their ids belong to it).
     template_version = HiddenField()
@@ -54,6 +102,7 @@ def _field_for(question, label, scale):
                             description=hint, validators=[Optional()])
     if question.kind == "number":
         return GovNumberField(label, description=hint, validators=[Optional()],
+                              subject=f"The answer to {label.split()[0]}",
                               invalid_message=f"Enter a number for question {label.split()[0]}")
     return TextAreaField(label, description=hint, widget=GovTextArea(),
                          validators=[Optional(), Length(max=TEXT_LIMIT)])
@@ -86,15 +135,21 @@ def section_form(section, formdata=None):
     form_class = type("SectionForm", (SectionFormBase,), attrs)
     form = form_class(formdata=formdata) if formdata is not None else form_class()
     form.items = [(q, form[name], form[ev] if ev else None) for q, name, ev in layout]
+    for _question, field, evidence in form.items:
+        number = field.label.text.split()[0]
+        field.subject = f"The answer to {number}"
+        if evidence is not None:
+            evidence.subject = f"The evidence for {number}"
     form.template_version.data = str(version.id)
     return form
 
 
 def rendered_on_another_version(formdata, audit):
     """The posted section form was rendered on a template version the audit no longer uses
-    (a post without the field is taken to be on the current one)."""
-    posted = formdata.get("template_version")
-    return bool(posted) and posted != str(audit.template_version_id)
+    (a post without the field is taken to be on the current one; one naming no version the
+    database could hold, on none of the audit's)."""
+    posted = (formdata.get("template_version") or "").strip()
+    return bool(posted) and inputs.whole_number(posted) != audit.template_version_id
 
 
 def fill_from_answers(form, answers):
@@ -103,6 +158,9 @@ def fill_from_answers(form, answers):
         if answer is None:
             continue
         field.data = stored_to_data(question.kind, answer.value)
+        if question.kind == "number" and field.data is None and answer.value:
+            # Stored before numbers were bounded (1e26, NaN): shown as it is, to correct.
+            field.raw_data = [answer.value]
         if evidence is not None:
             evidence.data = answer.evidence
 
@@ -113,10 +171,7 @@ def stored_to_data(kind, value):
     if kind == "date":
         return date.fromisoformat(value)
     if kind == "number":
-        try:
-            return Decimal(value)
-        except InvalidOperation:
-            return None
+        return stored_number(value)
     return value
 
 
@@ -142,7 +197,7 @@ def answers_from_form(form):
     }
 
 
-class SummaryForm(FlaskForm):
+class SummaryForm(BaseForm):
     overall_grade = RadioField("Overall judgement", widget=GovRadioInput(),
                                validators=[Optional()])
     strengths = TextAreaField("Strengths", widget=GovTextArea(),
@@ -161,7 +216,7 @@ class SummaryForm(FlaskForm):
         self.overall_grade.choices = choices((g, g) for g in scale)
 
 
-class RecommendationForm(FlaskForm):
+class RecommendationForm(BaseForm):
     description = TextAreaField(
         "Recommendation", widget=GovTextArea(),
         description="What should be done for the child, by whom. It becomes an action.",
@@ -187,12 +242,14 @@ class RecommendationForm(FlaskForm):
         )
 
 
-class SubmitAuditForm(FlaskForm):
+class SubmitAuditForm(BaseForm):
     version = VersionField()
     submit = SubmitField("Submit audit", widget=GovSubmitInput())
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(BaseForm):
+    subjects = {"reason": "The reason"}
+
     reason = TextAreaField(
         "Why are you returning this audit?", widget=GovTextArea(),
         description="The auditor sees this and it is kept in the event log.",
@@ -202,7 +259,9 @@ class ReasonForm(FlaskForm):
     submit = SubmitField("Return audit to the auditor", widget=GovSubmitInput())
 
 
-class EscalationForm(FlaskForm):
+class EscalationForm(BaseForm):
+    subjects = {"concern": "The description of the risk"}
+
     concern = TextAreaField(
         "Why may the child be at immediate risk?", widget=GovTextArea(),
         description="The case's team manager and head of service are told at once.",
@@ -212,7 +271,9 @@ class EscalationForm(FlaskForm):
     submit = SubmitField("Raise safeguarding escalation", widget=GovSubmitInput())
 
 
-class AcknowledgeForm(FlaskForm):
+class AcknowledgeForm(BaseForm):
+    subjects = {"note": "What has been done"}
+
     note = TextAreaField(
         "What has been done to keep the child safe?", widget=GovTextArea(),
         validators=[InputRequired(message="Say what has been done to keep the child safe"),
@@ -220,7 +281,9 @@ class AcknowledgeForm(FlaskForm):
     submit = SubmitField("Acknowledge escalation", widget=GovSubmitInput())
 
 
-class ResponseForm(FlaskForm):
+class ResponseForm(BaseForm):
+    subjects = {"body": "Your response"}
+
     body = TextAreaField(
         "Your response to this audit", widget=GovTextArea(),
         description="Shown with the audit and recorded in the event log.",

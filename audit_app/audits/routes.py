@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from audit_app import notify, once
+from audit_app import inputs, notify, once
 from audit_app.actions import workflow as actions_workflow
 from audit_app.audits import access, bp, escalations, workflow
 from audit_app.audits.forms import (
@@ -137,8 +137,8 @@ def _save_section(audit, section, form):
 
 def _typed_on_another_version(posted, position):
     """(question, what was typed) from a section form rendered on another template version."""
-    version_id = posted.get("template_version", "")
-    version = db.session.get(TemplateVersion, int(version_id)) if version_id.isdigit() else None
+    version_id = inputs.whole_number(posted.get("template_version"))
+    version = db.session.get(TemplateVersion, version_id) if version_id is not None else None
     section = next((s for s in version.sections if s.position == position), None) \
         if version is not None else None
     if section is None:

@@ -1,5 +1,4 @@
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -12,13 +11,13 @@ from wtforms import SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from audit_app.cases.services import REFERENCE_MAX, date_problems, reference_problem
-from audit_app.forms import GovDateField, VersionField, choices
+from audit_app.forms import BaseForm, GovDateField, VersionField, choices
 from audit_app.models import COHORTS
 
 STATUSES = {"open": "Open", "closed": "Closed"}
 
 
-class CaseForm(FlaskForm):
+class CaseForm(BaseForm):
     reference = StringField(
         "Case reference",
         widget=GovTextInput(),
@@ -77,7 +76,7 @@ class CaseForm(FlaskForm):
         return valid
 
 
-class CaseFilterForm(FlaskForm):
+class CaseFilterForm(BaseForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
@@ -105,7 +104,7 @@ class CaseFilterForm(FlaskForm):
         }
 
 
-class ImportForm(FlaskForm):
+class ImportForm(BaseForm):
     file = FileField(
         "Upload a CSV file",
         widget=GovFileInput(),

@@ -19,6 +19,7 @@ from audit_app.cases.services import date_problems, reference_problem
 from audit_app.downloads import unescape
 from audit_app.eventlog import record
 from audit_app.extensions import db
+from audit_app.inputs import date_range_text, describe_character, forbidden_character, in_date_range
 from audit_app.models import COHORTS, Case, CaseCohort, Team
 from audit_app.models.cases import reference_key
 from audit_app.timeutil import utcnow
@@ -46,8 +47,8 @@ COHORT_NAMES = {
     **_ABBREVIATIONS,
 }
 
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_UK_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,22 @@ def _records(text):
             from None
 
 
+def _hidden_characters(line, cells, names):
+    """A problem for each cell holding a NUL or another control character: PostgreSQL
+    cannot store a NUL, and none belongs in a case register. `names` are the columns by
+    position (None for the header row)."""
+    problems = []
+    for index, cell in enumerate(cells):
+        char = forbidden_character(cell)
+        if char:
+            column = names.get(index) if names else None
+            where = "" if column else f"value {index + 1} "
+            problems.append(Problem(line, column, (
+                f"{where}contains {describe_character(char)}, which is not allowed; remove "
+                "it (such characters often come in when text is copied from another system)")))
+    return problems
+
+
 def _normal_header(cell):
     return re.sub(r"[\s-]+", "_", cell.strip().casefold())
 
@@ -160,7 +177,8 @@ def _columns(header):
 
 
 def parse_date(text):
-    """A date from YYYY-MM-DD or DD/MM/YYYY (as UK Excel writes it); ValueError says why."""
+    """A date from YYYY-MM-DD or DD/MM/YYYY (as UK Excel writes it), in the range the app
+    takes (audit_app/inputs.py); ValueError says why."""
     match = _ISO_DATE.fullmatch(text)
     if match:
         year, month, day = match.groups()
@@ -170,9 +188,12 @@ def parse_date(text):
             raise ValueError(f'bad date "{text}": use YYYY-MM-DD or DD/MM/YYYY')
         day, month, year = match.groups()
     try:
-        return date(int(year), int(month), int(day))
+        parsed = date(int(year), int(month), int(day))
     except ValueError:
         raise ValueError(f'bad date "{text}": not a real date') from None
+    if not in_date_range(parsed):
+        raise ValueError(f'bad date "{text}": must be between {date_range_text()}')
+    return parsed
 
 
 def parse_cohorts(text):
@@ -216,7 +237,11 @@ def check_rows(text, today=None):
     first = next(records, None)
     if first is None:
         raise ImportRejected([Problem(None, None, "The selected file is empty")])
+    hidden = _hidden_characters(*first, None)
+    if hidden:
+        raise ImportRejected(hidden)
     positions = _columns(first[1])
+    names = {index: name for name, index in positions.items()}
     width = len(first[1])
     team_id_for = _TeamLookup()
     problems, rows, first_line_of = [], [], {}
@@ -224,6 +249,10 @@ def check_rows(text, today=None):
     for line, cells in records:
         if not any(cells):
             continue  # blank lines (often trailing ones) are not rows
+        hidden = _hidden_characters(line, cells, names)
+        if hidden:  # before the checks below, which would quote the text
+            problems.extend(hidden)
+            continue
         if any(cells[width:]):
             problems.append(Problem(line, None, (
                 f"has {len(cells)} values but the header has {width} columns")))

@@ -2,7 +2,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from audit_app import downloads
+from audit_app import downloads, inputs
 from audit_app.authz import roles_required
 from audit_app.cases import bp, importer, services
 from audit_app.cases.forms import CaseFilterForm, CaseForm, ImportForm
@@ -80,13 +80,11 @@ def _visible_case_or_403(case_id):
 def list_cases():
     teams = services.visible_teams(current_user)
     form = CaseFilterForm(teams, request.args)
-    page = request.args.get("page", 1, type=int)
-    if page < 1:
-        abort(404)
     query = services.filtered_cases_query(current_user, **form.filters(teams)).options(
         db.joinedload(Case.team), db.selectinload(Case.cohort_rows)
     )
-    pagination = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+    pagination = db.paginate(query, page=inputs.page_number(PAGE_SIZE), per_page=PAGE_SIZE,
+                             error_out=False)
     return render_template(
         "cases/list.html", filters=form, pagination=pagination, cohort_names=COHORTS,
         can_edit=services.can_edit_cases(current_user),

@@ -9,7 +9,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-_CODE = re.compile(r"^(\d{4})-Q([1-4])$")
+from audit_app.inputs import DATE_MAX, DATE_MIN, in_date_range
+
+_CODE = re.compile(r"([0-9]{4})-Q([1-4])")
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December"]
 
@@ -26,11 +28,15 @@ class Quarter:
 
     @classmethod
     def parse(cls, code):
-        """The quarter for a code like "2022-Q2"; ValueError for anything else."""
-        match = _CODE.match(code or "")
-        if not match:
+        """The quarter for a code like "2022-Q2" within the dates the app takes
+        (audit_app/inputs.py); ValueError for anything else."""
+        match = _CODE.fullmatch(code or "")
+        year = int(match.group(1)) if match else 0
+        quarter = cls(year, int(match.group(2))) if match else None
+        if not (DATE_MIN.year - 1 <= year <= DATE_MAX.year
+                and in_date_range(quarter.start) and in_date_range(quarter.end)):
             raise ValueError(f"not a quarter code: {code!r}")
-        return cls(int(match.group(1)), int(match.group(2)))
+        return quarter
 
     @property
     def start(self):

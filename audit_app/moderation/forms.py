@@ -1,16 +1,15 @@
 """Forms for moderating an audit. The grade fields are built from the compared items."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from audit_app.forms import VersionField, choices
+from audit_app.forms import BaseForm, VersionField, choices
 
 AGREEMENT = [("agree", "Agree"), ("disagree", "Disagree")]
 
 
-class ModerationFormBase(FlaskForm):
+class ModerationFormBase(BaseForm):
     feedback = TextAreaField(
         "Feedback to the auditor", widget=GovTextArea(),
         description="What was done well, and what to do differently. The auditor reads this.",
@@ -40,6 +39,10 @@ def moderation_form(moderation, scale, formdata=None):
          form[f"grade_{grade.id}"])
         for grade in moderation.grades
     ]
+    for grade, agree, field in form.items:
+        field.subject = f"The grade for {grade.label}"
+        if agree is not None:
+            agree.subject = f"Whether you agree with the grade for {grade.label}"
     return form
 
 
@@ -72,11 +75,11 @@ def grades_from(form):
     return grades if ok else None
 
 
-class AcknowledgeFeedbackForm(FlaskForm):
+class AcknowledgeFeedbackForm(BaseForm):
     submit = SubmitField("I have read this feedback", widget=GovSubmitInput())
 
 
-class AgreedGradeForm(FlaskForm):
+class AgreedGradeForm(BaseForm):
     agreed_grade = RadioField("Grade agreed in the discussion", widget=GovRadioInput(),
                               validators=[InputRequired(message="Select the agreed grade")])
     note = TextAreaField("Notes of the discussion", widget=GovTextArea(),
@@ -88,7 +91,9 @@ class AgreedGradeForm(FlaskForm):
         self.agreed_grade.choices = choices((g, g) for g in scale)
 
 
-class ChallengeForm(FlaskForm):
+class ChallengeForm(BaseForm):
+    subjects = {"proposed_grade": "The proposed grade"}
+
     proposed_grade = RadioField(
         "What grade do you think is right?", widget=GovRadioInput(),
         validators=[InputRequired(message="Select the grade you think is right")])
@@ -104,7 +109,7 @@ class ChallengeForm(FlaskForm):
         self.proposed_grade.choices = choices((g, g) for g in scale)
 
 
-class RulingForm(FlaskForm):
+class RulingForm(BaseForm):
     outcome = RadioField(
         "Ruling", widget=GovRadioInput(),
         choices=choices([("upheld", "Upheld: the proposed grade becomes final"),

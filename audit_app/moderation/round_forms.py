@@ -1,6 +1,5 @@
 """Forms for moderation rounds: create, draw, redraw, pick by hand."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -21,7 +20,14 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from audit_app.forms import FormTokenField, GovDateField, GovIntegerField, VersionField, choices
+from audit_app.forms import (
+    BaseForm,
+    FormTokenField,
+    GovDateField,
+    GovIntegerField,
+    VersionField,
+    choices,
+)
 from audit_app.models.moderation import MODES, ROUND_KINDS, SAMPLING_METHODS
 from audit_app.moderation.sampling import MAX_SEED
 
@@ -54,7 +60,7 @@ def _seed_field():
                                        NumberRange(min=0, max=MAX_SEED, message=message)])
 
 
-class RoundForm(FlaskForm):
+class RoundForm(BaseForm):
     name = StringField(
         "Round name", widget=GovTextInput(),
         description="For example, Q2 2026-27 quality assurance moderation.",
@@ -114,13 +120,13 @@ class RoundForm(FlaskForm):
         return valid
 
 
-class DrawForm(FlaskForm):
+class DrawForm(BaseForm):
     seed = _seed_field()
     version = VersionField()
     submit = SubmitField("Draw the sample", widget=GovSubmitInput())
 
 
-class RedrawForm(FlaskForm):
+class RedrawForm(BaseForm):
     reason = TextAreaField(
         "Why are you redrawing the sample?", widget=GovTextArea(),
         description="Kept in the event log with the audits drawn before and after.",
@@ -131,7 +137,7 @@ class RedrawForm(FlaskForm):
     submit = SubmitField("Redraw the sample", widget=GovSubmitInput())
 
 
-class PickForm(FlaskForm):
+class PickForm(BaseForm):
     reference = StringField(
         "Case reference", widget=GovTextInput(),
         description="As in the case-record system. The case's audit must be in this round's "

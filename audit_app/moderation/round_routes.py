@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from audit_app import blind_moderation, once
+from audit_app import blind_moderation, inputs, once
 from audit_app.authz import roles_required
 from audit_app.extensions import db
 from audit_app.models import (
@@ -60,13 +60,10 @@ def _labels():
 @bp.route("/rounds")
 @roles_required(*VIEW_ROLES)
 def list_rounds():
-    page = request.args.get("page", 1, type=int)
-    if page < 1:
-        abort(404)
     pagination = db.paginate(
         select(ModerationRound).order_by(ModerationRound.period_start.desc(),
                                          ModerationRound.id.desc()),
-        page=page, per_page=PAGE_SIZE, error_out=False,
+        page=inputs.page_number(PAGE_SIZE), per_page=PAGE_SIZE, error_out=False,
     )
     return render_template(
         "moderation/rounds.html", pagination=pagination, progress=rounds.progress_by_round(),

@@ -1,5 +1,4 @@
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -17,10 +16,12 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from audit_app.forms import (
+    BaseForm,
     FormTokenField,
     GovDateField,
     GovIntegerField,
     VersionField,
+    an_id,
     choices,
 )
 from audit_app.models import COHORTS
@@ -28,7 +29,7 @@ from audit_app.programmes.sampling import MAX_SEED
 from audit_app.programmes.services import MAX_DRAW
 
 
-class ProgrammeForm(FlaskForm):
+class ProgrammeForm(BaseForm):
     name = StringField(
         "Programme name",
         widget=GovTextInput(),
@@ -42,8 +43,9 @@ class ProgrammeForm(FlaskForm):
         "Audit template",
         widget=GovSelect(),
         description="Only templates with a published version can be used.",
-        validators=[InputRequired(message="Select a template")],
-        validate_choice=False,  # the service says why a template cannot be used
+        # The service says why a template cannot be used; anything not an id is no template.
+        validators=[InputRequired(message="Select a template"), an_id("Select a template")],
+        validate_choice=False,
     )
     period_start = GovDateField(
         "Start of the audit period", subject="The start of the audit period",
@@ -76,7 +78,7 @@ def _auditor_label(user):
     return f"{user.name} ({user.team.name})" if user.team else user.name
 
 
-class AllocateForm(FlaskForm):
+class AllocateForm(BaseForm):
     case_reference = StringField(
         "Case reference",
         widget=GovTextInput(),
@@ -101,7 +103,7 @@ class AllocateForm(FlaskForm):
         )
 
 
-class DrawForm(FlaskForm):
+class DrawForm(BaseForm):
     team_ids = SelectMultipleField(
         "Teams",
         widget=GovCheckboxesInput(),

@@ -3,7 +3,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from audit_app import once
+from audit_app import inputs, once
 from audit_app.authz import roles_required
 from audit_app.extensions import db
 from audit_app.models import Audit, Case, Programme, ProgrammeDraw, Team
@@ -39,14 +39,11 @@ def _teams():
 @bp.route("/")
 @roles_required(*READ_ROLES)
 def list_programmes():
-    page = request.args.get("page", 1, type=int)
-    if page < 1:
-        abort(404)
     pagination = db.paginate(
         select(Programme)
         .options(joinedload(Programme.template))
         .order_by(Programme.period_start.desc(), Programme.id.desc()),
-        page=page, per_page=PAGE_SIZE, error_out=False,
+        page=inputs.page_number(PAGE_SIZE), per_page=PAGE_SIZE, error_out=False,
     )
     counts = services.allocation_counts([p.id for p in pagination.items])
     return render_template(

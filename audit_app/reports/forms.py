@@ -1,9 +1,8 @@
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
 from wtforms import SelectField, SubmitField
 from wtforms.validators import ValidationError
 
-from audit_app.forms import choices
+from audit_app.forms import BaseForm, choices
 from audit_app.measures.agreement import Scope
 from audit_app.measures.periods import Quarter
 
@@ -27,7 +26,7 @@ def _a_quarter(form, field):
         raise ValidationError("Select a quarter from the list") from None
 
 
-class AgreementFilterForm(FlaskForm):
+class AgreementFilterForm(BaseForm):
     """The report's scope, from the query string (so a report's address can be shared)."""
 
     class Meta:
