@@ -17,6 +17,7 @@ from tests.action_factories import open_action
 from tests.dip_factories import completed_action, drawn_round, make_round
 from tests.pages import hidden_inputs
 
+NUL = "must not include hidden control characters, such as a null character"
 FOUND = {"evidence": "Case note of 25/11/2026 records the new plan.",
          "impact": "The child now sees her sister every week."}
 
@@ -118,9 +119,12 @@ def test_the_same_start_form_posted_twice_makes_one_dip_sample(client, login, th
      ["The first day of the window must be a real date"]),
     ({"window_end": ["1", "1", "20266"]}, ["Year must include 4 numbers"]),
     ({"window_end": ["1", "1", "9999"]},
+     ["The last day of the window must be between 1 January 1900 and 31 December 2099"]),
+    ({"window_end": ["1", "1", "2099"]},
      ["The last day of the window must be within a year of today"]),
     ({"window_start": ["1", "1", "2020"]}, ["The window must be 3 years or shorter"]),
-    ({"month": "2026-12-01\x00"}, ["Select the month the dip sample counts towards"]),
+    ({"month": "2026-12-01\x00"}, [f"Month {NUL}"]),
+    ({"month": "2031-01-01"}, ["Select the month the dip sample counts towards"]),
     ({"team_id": "abc"}, ["Select a team from the list"]),
     ({"team_id": "1", "service_id": "1"}, ["Select a team or a service, not both"]),
     ({"compliance_template_id": "99999"}, ["Select a compliance template from the list"]),
@@ -177,7 +181,7 @@ def test_checking_an_action_followed_up(client, login, drawn, three_cases):
                                       "Describe the impact for the child"]
     hostile = client.submit(url, {"outcome": "followed_up", "evidence": "x\x00y",
                                   "impact": "ok"})
-    assert error_summary(hostile) == ["What you saw must not include control characters"]
+    assert error_summary(hostile) == [f"What you saw {NUL}"]
     assert db.session.get(Action, action.id).status == "completed"
     saved = client.submit(url, {"outcome": "followed_up", **FOUND})
     assert saved.status_code == 302 and saved.headers["Location"] == \
@@ -272,10 +276,11 @@ def test_swapping_a_case(client, login, drawn, three_cases, users):
                                     "Give the reason for swapping the case"]
     unknown = client.submit(url, {"reference": "LCS-NOPE", "reason": "Closed"})
     assert error_summary(unknown) == ["No case has the reference LCS-NOPE"]
-    for hostile in ("LCS-1\x00", "L" * 61):
+    for hostile, message in (
+            ("LCS-1\x00", f"The case reference {NUL}"),
+            ("L" * 61, "Enter the case reference as it is in the case-record system")):
         refused = client.submit(url, {"reference": hostile, "reason": "Closed"})
-        assert error_summary(refused) == ["Enter the case reference as it is in the "
-                                          "case-record system"]
+        assert error_summary(refused) == [message]
     swapped = client.submit(url, {"reference": "lcs-w09", "reason": "The case closed."})
     assert swapped.status_code == 302
     page = client.get(swapped.location)

@@ -1,7 +1,6 @@
 """Dip-sample forms. They read what was typed; the rules are in rounds.py and checks.py, whose
 refusals the views put on these fields."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSelect,
@@ -13,7 +12,14 @@ from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaF
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from audit_app.dip_samples.rounds import month_label
-from audit_app.forms import FormTokenField, GovDateField, GovIntegerField, VersionField, choices
+from audit_app.forms import (
+    BaseForm,
+    FormTokenField,
+    GovDateField,
+    GovIntegerField,
+    VersionField,
+    choices,
+)
 from audit_app.models.dip_samples import DEFAULT_SIZE, MAX_SIZE, OUTCOMES
 from audit_app.programmes.sampling import MAX_SEED
 
@@ -27,7 +33,7 @@ def _chosen_id(field):
     return int(field.data) if field.data in offered else None
 
 
-class RoundForm(FlaskForm):
+class RoundForm(BaseForm):
     month = SelectField("Month", widget=GovSelect(), validate_choice=False,
                         description="The month of your plan these cases count towards.")
     size = GovIntegerField(
@@ -75,7 +81,7 @@ class RoundForm(FlaskForm):
         return problems
 
 
-class DrawForm(FlaskForm):
+class DrawForm(BaseForm):
     seed = GovIntegerField(
         "Seed (optional)", invalid_message=SEED_MESSAGE,
         description="Leave blank for a new random seed. The same seed over the same frame "
@@ -85,7 +91,9 @@ class DrawForm(FlaskForm):
     submit = SubmitField("Draw the cases", widget=GovSubmitInput())
 
 
-class SwapForm(FlaskForm):
+class SwapForm(BaseForm):
+    subjects = {"reference": "The case reference", "reason": "The reason"}
+
     reference = StringField("Reference of the case to check instead", widget=GovTextInput(),
                             description="The case's reference in the case-record system, "
                                         "for example LCS-100200.")
@@ -96,7 +104,10 @@ class SwapForm(FlaskForm):
     submit = SubmitField("Swap case", widget=GovSubmitInput())
 
 
-class CheckForm(FlaskForm):
+class CheckForm(BaseForm):
+    subjects = {"outcome": "What you found", "evidence": "What you saw", "impact": "The impact",
+                "reason": "What still needs doing", "follow_up": "The follow-up action"}
+
     outcome = RadioField("What did you find?", widget=GovRadioInput(), validate_choice=False)
     evidence = TextAreaField("What did you see on the child's record?", widget=GovTextArea(),
                              description="For example, a case note of 12/01/2027 records the "
@@ -122,7 +133,7 @@ class CheckForm(FlaskForm):
         self.outcome.choices = choices((code, OUTCOMES[code]) for code in outcomes)
 
 
-class PlanForm(FlaskForm):
+class PlanForm(BaseForm):
     plan = GovIntegerField(
         "Cases each practice lead dip-samples a month",
         description="The reference action plan says 8.",
@@ -133,7 +144,7 @@ class PlanForm(FlaskForm):
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
-class QuarterForm(FlaskForm):
+class QuarterForm(BaseForm):
     """The quarter the coverage page shows, from the query string; unknown is ignored."""
 
     class Meta:

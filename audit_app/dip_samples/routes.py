@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from audit_app import once
+from audit_app import inputs, once
 from audit_app.actions.workflow import ActionError
 from audit_app.audits import access as audit_access
 from audit_app.authz import roles_required
@@ -71,15 +71,12 @@ def _sampled_or_404(sampled_id):
 @bp.route("/")
 @roles_required(*access.READ_ROLES)
 def list_rounds():
-    number = request.args.get("page", 1, type=int)
-    if number < 1:
-        abort(404)
     pagination = db.paginate(
         select(DipSampleRound).options(joinedload(DipSampleRound.practice_lead),
                                        joinedload(DipSampleRound.team),
                                        joinedload(DipSampleRound.service))
         .order_by(DipSampleRound.month.desc(), DipSampleRound.id.desc()),
-        page=number, per_page=PAGE_SIZE, error_out=False)
+        page=inputs.page_number(PAGE_SIZE), per_page=PAGE_SIZE, error_out=False)
     return render_template("dip_samples/list.html", pagination=pagination,
                            progress=rounds.progress([r.id for r in pagination.items]),
                            may_start=access.may_start(current_user))
