@@ -44,6 +44,9 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     # Where a user is allocated a case from a team they manage: "warn" or "block".
     CONFLICT_OF_INTEREST = os.environ.get("CONFLICT_OF_INTEREST", "warn")
+    # Cases each practice lead dip-samples a month (the reference plan says 8); an admin
+    # can change it at /dip-samples/plan.
+    DIP_SAMPLE_PLAN = int(os.environ.get("DIP_SAMPLE_PLAN", "8"))
     # Email for notifications, sent by `flask send-email`; unset means home page only.
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

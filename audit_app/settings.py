@@ -8,21 +8,33 @@ from audit_app.extensions import db
 from audit_app.models import Setting
 from audit_app.versioning import EditConflict, claim
 
-# key: (config name for the default, allowed values, description)
+# key: (config name for the default, allowed values (a range: whole numbers), description)
 SETTINGS = {
     "conflict_of_interest": (
         "CONFLICT_OF_INTEREST",
         ("warn", "block"),
         "When an auditor is allocated a case from a team they manage",
     ),
+    "dip_sample_plan": (
+        "DIP_SAMPLE_PLAN",
+        range(1, 51),
+        "Cases each practice lead dip-samples a month",
+    ),
 }
+
+
+def _allowed(key, value):
+    allowed = SETTINGS[key][1]
+    if isinstance(allowed, range):
+        return isinstance(value, str) and value.isdigit() and int(value) in allowed
+    return value in allowed
 
 
 def get_setting(key):
     row = db.session.get(Setting, key)
     if row is not None:
         return row.value
-    return current_app.config[SETTINGS[key][0]]
+    return str(current_app.config[SETTINGS[key][0]])
 
 
 def setting_version(key):
@@ -35,7 +47,10 @@ def set_setting(key, value, seen, actor=None):
     """Store a setting. `seen` is the version the admin's form showed (setting_version):
     anyone else's change since is an EditConflict."""
     allowed = SETTINGS[key][1]
-    if value not in allowed:
+    if not _allowed(key, value):
+        if isinstance(allowed, range):
+            raise ValueError(f"{key} must be a whole number from {allowed.start} to "
+                             f"{allowed.stop - 1}")
         raise ValueError(f"{key} must be one of: {', '.join(allowed)}")
     before = get_setting(key)
     row = db.session.get(Setting, key)
