@@ -60,6 +60,9 @@ class Config:
     # Years after a case closed that its audits' free text is kept (`apply-retention`);
     # each council sets its own from its retention schedule at /admin/settings/retention.
     RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS", "6"))
+    # Cases each practice lead dip-samples a month (the reference plan says 8); an admin
+    # can change it at /dip-samples/plan.
+    DIP_SAMPLE_PLAN = int(os.environ.get("DIP_SAMPLE_PLAN", "8"))
     # Email for notifications, sent by `flask send-email`; unset means home page only.
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

@@ -7,12 +7,15 @@ found by the same rule, so a subject access export (audit_app/subject_access.py)
 retention rule (audit_app/retention.py) cover it without being told.
 
 The event log is joined by convention: an event's entity_type is its model's name in
-snake_case ("audit", "moderation_grade") and entity_id its row's id.
+snake_case ("audit", "moderation_grade") and entity_id its row's id. Entries about other
+records can name the case too (a dip-sample draw lists the references it drew):
+`events_naming` finds those.
 """
 
+import json
 import re
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Text, and_, cast, func, or_, select
 
 from audit_app.extensions import db
 from audit_app.models import Event
@@ -91,3 +94,21 @@ def events_condition(rows):
         ids = [row["id"] for row in table_rows]
         conditions.append(and_(Event.entity_type == kind, Event.entity_id.in_(ids)))
     return or_(*conditions) if conditions else None
+
+
+def reference_pattern(reference):
+    """The reference as a whole word, whatever its capitals (LCS-1 is not in LCS-10)."""
+    return re.compile(rf"(?<![\w-]){re.escape(reference)}(?![\w-])", re.IGNORECASE)
+
+
+def events_naming(reference, *conditions):
+    """Events whose before, after or note names the reference (and meet `conditions`)."""
+    key, pattern = reference.lower(), reference_pattern(reference)
+    candidates = db.session.scalars(select(Event).where(
+        or_(*[func.lower(cast(column, Text)).contains(key, autoescape=True)
+              for column in (Event.before, Event.after, Event.note)]), *conditions,
+    ).order_by(Event.id)).all()
+    return [event for event in candidates if any(
+        value is not None and pattern.search(json.dumps(value) if not isinstance(value, str)
+                                             else value)
+        for value in (event.before, event.after, event.note))]

@@ -8,7 +8,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from audit_app import demo, demo_activity, mail, notify, retention
+from audit_app import demo, demo_activity, mail, notify, reminders, retention
 from audit_app.admin import services as admin
 from audit_app.admin.targets import load_reference_targets
 from audit_app.audit_templates.cli import COMMANDS as TEMPLATE_COMMANDS
@@ -111,11 +111,31 @@ def apply_retention(dry_run):
                    f"{done.notifications_deleted} notifications deleted")
 
 
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders():
+    """Email each action owner their actions due soon or overdue, and each team manager
+    their teams' overdue actions: one digest each a day (run it from cron daily)."""
+    if not mail.configured():
+        click.echo("MAIL_SERVER is not set: reminders stay on users' home pages only.")
+        return
+    try:
+        run = reminders.send_reminders()
+    except mail.MailError as error:
+        raise click.ClickException(f"{error}. Digests not sent are tried again by the next "
+                                   "run today.") from None
+    click.echo(f"Sent {run.sent} reminder digest{'' if run.sent == 1 else 's'}"
+               + (f"; {run.already_sent} already sent today." if run.already_sent else "."))
+    for reason in run.refused:
+        click.echo(f"Not sent, tried again by the next run today: {reason}", err=True)
+
+
 def register(app):
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
     app.cli.add_command(send_email)
     app.cli.add_command(apply_retention)
+    app.cli.add_command(send_reminders)
     for command in TEMPLATE_COMMANDS:  # load-templates, import-template, export-template
         app.cli.add_command(command)
     app.cli.add_command(import_cases)

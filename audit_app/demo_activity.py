@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from audit_app.actions import workflow as actions_workflow
 from audit_app.audits import workflow
+from audit_app.demo_dip_samples import seed_dip_samples
 from audit_app.extensions import db
 from audit_app.models import (
     Audit,
@@ -84,8 +85,8 @@ def _answer(audit, user, rng):
 
 def seed_activity(template, users, seed=2026, case_count=60, audit_count=14,
                   first_reference=100200, name="Q2 2026-27"):
-    """Cases, a programme of audits in each state, a blind moderation round, and actions in
-    every state.
+    """Cases, a programme of audits in each state, a blind moderation round, actions in
+    every state, and dip samples (one done, one not started).
 
     The defaults make the demo; the benchmarks call it with more cases and audits.
     """
@@ -127,6 +128,7 @@ def seed_activity(template, users, seed=2026, case_count=60, audit_count=14,
         audits.append(audit)
     moderations = _moderation_round(audits[:submitted_count], users, name)
     _take_actions_through_every_state(actions, moderations, users)
+    seed_dip_samples(users)
 
 
 def _moderation_round(submitted, users, name):

@@ -7,8 +7,10 @@ What goes, for each case (`anonymise`):
 - the free-text columns of the case's rows (FREE_TEXT below; the rows are found from the
   models' foreign keys by audit_app/case_records.py), and answers to free-text questions,
   each replaced by REMOVED;
-- the content (before, after, note) of the event log's entries about those rows: the one
-  change the event log's triggers allow (migration 0012), keeping who, when and what kind;
+- the content (before, after, note) of the event log's entries about those rows, and the
+  reference wherever another entry names it (a dip-sample draw lists the references it
+  drew), which becomes the case's new token: the one change the event log's triggers allow
+  (migration 0012), keeping who, when and what kind;
 - notifications about the case (they quote its reference and text), and any form kept at
   a session timeout on one of its pages;
 - the case reference, replaced by ANON- and random characters.
@@ -47,6 +49,8 @@ FREE_TEXT = {
     "moderations": ("feedback",),
     "actions": ("description", "evidence", "cancel_reason"),
     "challenges": ("reasons", "ruling"),
+    "dip_sample_cases": ("swap_reason",),
+    "dip_sample_checks": ("evidence", "impact"),
 }
 # The other text columns of the case's tables, and why they stay.
 KEPT = {
@@ -62,6 +66,8 @@ KEPT = {
                           "moderator_grade": "a grade", "agreed_grade": "a grade",
                           "ruled_grade": "a grade"},
     "challenges": {"proposed_grade": "a grade", "outcome": "a code"},
+    "dip_sample_cases": {"reason": "a code"},
+    "dip_sample_checks": {"outcome": "a code"},
 }
 # The pages of the case's records, where notifications point and timed-out forms were kept.
 PAGES = {
@@ -110,6 +116,7 @@ class Anonymised:
     case_id: int
     text_removed: dict = field(default_factory=dict)  # "table.column": rows changed
     events_redacted: int = 0
+    events_rewritten: int = 0  # other entries that named the case
     notifications_deleted: int = 0
     kept_forms_deleted: int = 0
 
@@ -149,8 +156,34 @@ def _pages(rows):
 
 
 def _mentions(text, reference):
-    return bool(text) and re.search(
-        rf"(?<![\w-]){re.escape(reference)}(?![\w-])", text, re.IGNORECASE) is not None
+    return bool(text) and case_records.reference_pattern(reference).search(text) is not None
+
+
+def _replaced(value, pattern, token):
+    """A JSON value with every mention of the reference replaced by the token."""
+    if isinstance(value, str):
+        return pattern.sub(token, value)
+    if isinstance(value, list):
+        return [_replaced(item, pattern, token) for item in value]
+    if isinstance(value, dict):
+        return {key: _replaced(item, pattern, token) for key, item in value.items()}
+    return value
+
+
+def _rewrite_mentions(reference, token, now, result):
+    """Event log entries about other records that name the case: the token for the name."""
+    pattern = case_records.reference_pattern(reference)
+    naming = case_records.events_naming(
+        reference, Event.redacted_at.is_(None) | (Event.redacted_at < now))
+    for event in naming:
+        before, after, note = (_replaced(value, pattern, token)
+                               for value in (event.before, event.after, event.note))
+        db.session.execute(
+            update(Event).where(Event.id == event.id)
+            .values(before=null() if before is None else before,
+                    after=null() if after is None else after, note=note, redacted_at=now)
+            .execution_options(synchronize_session=False))
+        result.events_rewritten += 1
 
 
 def _forget_messages(case, rows, result):
@@ -199,9 +232,12 @@ def anonymise(case, now=None):
             .execution_options(synchronize_session=False)
         ).rowcount
     _forget_messages(case, rows, result)
-    case.reference = new_reference()
+    token = new_reference()
+    _rewrite_mentions(case.reference, token, now, result)
+    case.reference = token
     record("case", case.id, "anonymised", after={
         "text_removed": result.total_text, "events_redacted": result.events_redacted,
+        "events_rewritten": result.events_rewritten,
         "notifications_deleted": result.notifications_deleted,
         "retention_years": retention_years()})
     current_app.logger.info(

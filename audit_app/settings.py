@@ -36,6 +36,11 @@ SETTINGS = {
         range(1, 101),
         "Years after a case closed that the free text of its audits is kept",
     ),
+    "dip_sample_plan": (
+        "DIP_SAMPLE_PLAN",
+        range(1, 51),
+        "Cases each practice lead dip-samples a month",
+    ),
 }
 
 

@@ -26,7 +26,8 @@ Made: {made} (UTC) by user {actor_id}
 
 Each CSV file is one table of the tool's database, holding only the rows about this case;
 case.json holds the same as JSON. events.csv lists what the tool's event log recorded
-about those rows. People who work for the council appear by their user id.
+about those rows, and the entries about other records that name the case (such as a dip
+sample drawn from several cases). People who work for the council appear by their user id.
 
 A cell starting with ' had it added so that a spreadsheet shows it as text, not a formula.
 """
@@ -43,8 +44,11 @@ def case_export(case, actor):
     rows = case_records.rows_for_case(case.id)
     condition = case_records.events_condition(rows)
     events_table = Event.__table__
-    events = [] if condition is None else list(db.session.execute(
-        select(events_table).where(condition).order_by(events_table.c.id)).mappings())
+    about = set() if condition is None else set(db.session.scalars(
+        select(Event.id).where(condition)))
+    naming = {event.id for event in case_records.events_naming(case.reference)}
+    events = list(db.session.execute(select(events_table).where(
+        events_table.c.id.in_(about | naming)).order_by(events_table.c.id)).mappings())
     tables = {**rows, "events": events}
     files = {"README.txt": README.format(
         service=current_app.config["SERVICE_NAME"], council=current_app.config["COUNCIL_NAME"],

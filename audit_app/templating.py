@@ -20,6 +20,7 @@ NAVIGATION = [
     ("Actions", "actions.my_actions", ()),
     ("Programmes", "programmes.list_programmes", ("admin", "moderator", "leader", "practice_lead")),
     ("Moderation", "moderation.list_rounds", ("moderator", "admin", "leader")),
+    ("Dip samples", "dip_samples.list_rounds", ("practice_lead", "moderator", "admin", "leader")),
     ("Reports", "reports.agreement", ("moderator", "admin", "leader", "practice_lead")),
     ("Users", "admin.users", ("admin",)),
     ("Teams", "admin.teams", ("admin",)),

@@ -27,6 +27,8 @@ from audit_app.models import (  # noqa: E402
     Action,
     Audit,
     AuditTemplate,
+    DipSampleCase,
+    DipSampleRound,
     ModerationRound,
     Programme,
 )
@@ -57,6 +59,7 @@ def pages():
         ("moderator", "/reports/agreement"),
         ("admin", "/admin/events"),
         *action_pages(),
+        *dip_sample_pages(),
     ]))
 
 
@@ -78,6 +81,21 @@ def action_pages():
         ("moderator", "/actions/all?status=open&overdue=y"),
         ("admin", "/actions/reassign"),
         ("admin", f"/actions/reassign?owner={manager.id}"),
+    ]
+
+
+def dip_sample_pages():
+    """The dip-sample lists and pages (tests/test_page_queries.py)."""
+    first, *_ = db.session.scalars(select(DipSampleRound).order_by(DipSampleRound.id)).all()
+    sampled = db.session.scalar(select(DipSampleCase).where(DipSampleCase.round_id == first.id)
+                                .order_by(DipSampleCase.id))
+    return [
+        ("practicelead", "/"),
+        ("practicelead", "/dip-samples/"),
+        ("practicelead", f"/dip-samples/{first.id}"),
+        ("practicelead", f"/dip-samples/cases/{sampled.id}"),
+        ("moderator", "/dip-samples/coverage"),
+        ("leader", "/dip-samples/coverage?quarter=2026-Q3"),
     ]
 
 

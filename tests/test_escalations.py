@@ -173,4 +173,5 @@ def test_leaders_home_page_links_to_the_figures(client, login, users):
     panel = client.get("/").soup.find(id="panel-leader").find_parent("section")
     links = {a.get_text(): a["href"] for a in panel.select("a")}
     assert links == {"Moderation agreement report": "/reports/agreement",
-                     "Audit programmes": "/programmes/", "All actions": "/actions/all"}
+                     "Audit programmes": "/programmes/", "All actions": "/actions/all",
+                     "Dip sample coverage": "/dip-samples/coverage"}

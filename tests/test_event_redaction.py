@@ -1,5 +1,8 @@
-"""The event log is append-only but for one exception: the retention rule may blank an event's
-content once, leaving who, when, what kind and which record (migration 0012)."""
+"""The event log is append-only but for one exception: the retention rule may change an
+event's content, stamping the time it did, leaving who, when, what kind and which record
+(migration 0012)."""
+
+from datetime import datetime
 
 import pytest
 from flask_migrate import downgrade, upgrade
@@ -25,7 +28,7 @@ def _refused(statement, **params):
     db.session.rollback()
 
 
-def test_a_redaction_blanks_the_content_once_and_keeps_the_rest(app):
+def test_a_redaction_changes_the_content_and_keeps_the_rest(app):
     event_id = _event()
     redact = ("UPDATE events SET before = NULL, after = NULL, note = NULL, "
               "redacted_at = CURRENT_TIMESTAMP WHERE id = :id")
@@ -36,9 +39,16 @@ def test_a_redaction_blanks_the_content_once_and_keeps_the_rest(app):
         "FROM events WHERE id = :id"), {"id": event_id}).one()
     assert row[:6] == ("action", 7, "completed", None, None, None)
     assert row.redacted_at is not None
-    # Once redacted it is fixed again; and a redaction may not change who, what or when.
-    _refused("UPDATE events SET note = 'x', redacted_at = CURRENT_TIMESTAMP WHERE id = :id",
-             id=event_id)
+    # Changed again only by a later redaction; never by one that keeps or moves back the
+    # stamp; and a redaction may not change who, what or when.
+    stamp = db.session.scalar(text("SELECT redacted_at FROM events WHERE id = :id"),
+                              {"id": event_id})
+    _refused("UPDATE events SET note = 'x' WHERE id = :id", id=event_id)
+    _refused("UPDATE events SET note = 'x', redacted_at = :stamp WHERE id = :id",
+             id=event_id, stamp=stamp)
+    db.session.execute(text("UPDATE events SET note = 'ANON-1', redacted_at = :later "
+                            "WHERE id = :id"), {"id": event_id, "later": datetime(2099, 1, 1)})
+    db.session.commit()
     other = _event()
     for change in ("action = 'created'", "entity_id = 8", "actor_id = 1",
                    "entity_type = 'audit'", "occurred_at = CURRENT_TIMESTAMP"):

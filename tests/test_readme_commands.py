@@ -30,7 +30,7 @@ def readme_commands():
     for line in block.replace("\\\n", " ").splitlines():
         command = re.sub(r"\s+#.*$", "", line).strip()
         command = re.sub(r"\[(--[a-z-]+)\]", r"\1", command)  # an optional flag: use it
-        command = re.sub(r"\s*\[--[a-z-]+ [A-Z]+\]", "", command)  # an optional value: not
+        command = re.sub(r"\s*\[[^\]]*\]", "", command)  # optional values and choices: not
         if command:
             commands.append(command)
     return commands
@@ -84,4 +84,6 @@ def test_the_readme_commands_work_after_make_run(tmp_path):
     assert '"slug": "whole-case-file"' in outputs["export-template"]
     assert "MAIL_SERVER is not set" in outputs["send-email"]
     assert "Dry run:" in outputs["apply-retention"]
+    assert json.loads(outputs["measures"])  # --json: the figures as JSON
+    assert "MAIL_SERVER is not set" in outputs["send-reminders"]
     assert (folder / "instance" / "audit.db").exists()  # the copy's own database

@@ -10,9 +10,12 @@ from sqlalchemy import JSON, String, Text, select, update
 
 from audit_app import case_records, retention
 from audit_app.actions import figures as action_figures
+from audit_app.dip_samples import figures as dip_figures
 from audit_app.extensions import db
-from audit_app.measures.agreement import Scope, agreement_report, pairs
-from audit_app.measures.periods import Quarter
+from audit_app.measures.agreement import agreement_report, pairs
+from audit_app.measures.compute import compute
+from audit_app.measures.periods import Quarter, parse_period
+from audit_app.measures.scope import Scope
 from audit_app.models import Audit, Case, Event, Notification
 from audit_app.reports import services as report_services
 from audit_app.settings import set_setting
@@ -41,15 +44,22 @@ def audited_cases():
 
 
 def figures():
-    """Every figure the tool shows from these audits: the agreement report (overall and for
-    the demo's quarter, as its CSV rows), the compared grades less the reference column,
-    and the action figures of each quarter."""
+    """Every figure the tool shows from these audits: the measures catalogue for the demo's
+    quarter and year, for the council and by team; the agreement report (overall and for the
+    quarter, as its CSV rows) and the compared grades less the reference column; the action
+    figures and the dip-sample figures of each quarter."""
     shown = []
+    for period in (Quarter.parse("2026-Q2"), parse_period("2026-27")):
+        for by in (None, "team"):
+            shown.append([r.as_dict() for r in compute(period, by=by)])
     for scope in (Scope(), Scope(start=date(2026, 7, 1), end=date(2026, 9, 30))):
         shown.append(report_services.report_rows(agreement_report(scope), []))
         shown.append([row[:2] + row[3:] for row in pairs(scope)])
     for code in ("2026-Q2", "2026-Q3", "2026-Q4"):
-        shown.append(repr(action_figures.for_quarter(Quarter.parse(code), date(2026, 12, 1))))
+        quarter = Quarter.parse(code)
+        shown.append(repr(action_figures.for_quarter(quarter, date(2026, 12, 1))))
+        shown.append(repr(dip_figures.confirmed_followed_up(quarter)))
+        shown.append(repr(dip_figures.coverage(dip_figures.quarter_months(quarter))))
     return shown
 
 
@@ -114,6 +124,13 @@ def test_retention_removes_free_text_and_references_and_no_figure_changes(
                                            "response_added", "rejected", "opened"}
     assert db.session.scalar(select(Notification.id).where(
         Notification.link == f"/audits/escalations/{history.audit.escalations[0].id}")) is None
+    # An entry about something else that named a case (a dip-sample draw) keeps all it
+    # said, with the case's token for its reference.
+    draws = db.session.scalars(select(Event).where(Event.entity_type == "dip_sample_round",
+                                                   Event.action == "drawn")).all()
+    tokens = {case.reference for case in cases}
+    named = [ref for draw in draws for ref in draw.after["case_references"]]
+    assert draws and set(named) & tokens and all(draw.after["frame_case_ids"] for draw in draws)
     # Logged, and recorded in the event log with counts only.
     assert f"retention: {len(cases)} cases anonymised" in caplog.text
     summary = db.session.scalar(select(Event).where(Event.entity_type == "retention"))

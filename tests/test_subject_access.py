@@ -11,7 +11,7 @@ from sqlalchemy import Column, ForeignKey, Integer, Table, Text, insert, select
 
 from audit_app import case_records
 from audit_app.extensions import db
-from audit_app.models import Event
+from audit_app.models import Audit, Event
 from tests import case_history
 
 
@@ -40,15 +40,23 @@ def test_the_export_holds_every_record_of_the_case_and_no_other(client, login, h
     expected = {"cases", "case_cohorts", "audits", "answers", "audit_responses", "escalations",
                 "moderation_samples", "moderations", "moderation_grades", "challenges",
                 "actions", "events"}
-    assert {n.removesuffix(".csv") for n in files if n.endswith(".csv")} == expected
+    exported = {n.removesuffix(".csv") for n in files if n.endswith(".csv")}
+    assert exported >= expected  # and any other table linked to a case (dip samples, ...)
+    assert exported == {t.name for t in case_records.linked_tables()} | {"events"}
     assert {"README.txt", "case.json"} <= set(files)
     (case_row,) = csv_rows(files, "cases.csv")
     assert case_row["reference"] == history.case.reference
     audits = csv_rows(files, "audits.csv")
-    assert [int(a["id"]) for a in audits] == [history.audit.id]
-    assert {int(a["audit_id"]) for a in csv_rows(files, "actions.csv")} == {history.audit.id}
-    assert {int(a["audit_id"]) for a in csv_rows(files, "answers.csv")} == {history.audit.id}
-    assert len(csv_rows(files, "answers.csv")) == len(history.audit.answers)
+    audit_ids = {int(a["id"]) for a in audits}
+    assert history.audit.id in audit_ids  # and any other audit of the case (a dip sample's)
+    assert {int(a["case_id"]) for a in audits} == {history.case.id}
+    assert audit_ids == set(db.session.scalars(select(Audit.id).where(
+        Audit.case_id == history.case.id)))
+    assert {int(a["audit_id"]) for a in csv_rows(files, "actions.csv")} <= audit_ids
+    answers = csv_rows(files, "answers.csv")
+    assert {int(a["audit_id"]) for a in answers} <= audit_ids
+    assert sum(int(a["audit_id"]) == history.audit.id for a in answers) == len(
+        history.audit.answers)
     assert [int(m["id"]) for m in csv_rows(files, "moderations.csv")] == [history.moderation.id]
     assert len(csv_rows(files, "moderation_grades.csv")) == len(history.moderation.grades)
     for name in ("challenges", "escalations", "audit_responses"):
@@ -61,7 +69,7 @@ def test_the_export_holds_every_record_of_the_case_and_no_other(client, login, h
     assert {kind for kind, _ in kinds} >= {"audit", "action", "moderation", "escalation",
                                            "challenge"}
     other_audits = {str(a) for a in db.session.scalars(select(Event.entity_id).where(
-        Event.entity_type == "audit", Event.entity_id != history.audit.id))}
+        Event.entity_type == "audit", Event.entity_id.not_in(audit_ids)))}
     assert not any(k == "audit" and i in other_audits for k, i in kinds)
     # The same as JSON; and the download itself is logged.
     data = json.loads(files["case.json"])
@@ -70,7 +78,7 @@ def test_the_export_holds_every_record_of_the_case_and_no_other(client, login, h
     logged = db.session.scalar(select(Event).where(Event.action == "subject_access_export"))
     assert (logged.entity_type, logged.entity_id, logged.actor_id) == (
         "case", history.case.id, admin.id)
-    assert logged.after["audits"] == 1
+    assert logged.after["audits"] == len(audit_ids)
 
 
 def test_text_that_a_spreadsheet_would_run_is_escaped(client, login, history):
@@ -114,3 +122,16 @@ def test_hostile_references_are_form_errors(client, login, users, reference):
     response = download(client, reference)
     assert response.status_code == 200
     assert response.soup.select_one(".govuk-error-summary") is not None
+
+
+def test_entries_about_other_records_that_name_the_case_are_included(client, login, history):
+    from audit_app.eventlog import record
+
+    reference = history.case.reference
+    naming = record("dip_sample_round", 99, "drawn", after={"case_references": [reference]})
+    longer = record("dip_sample_round", 98, "drawn", after={"case_references": [reference + "7"]})
+    db.session.commit()
+    login("admin")
+    events = csv_rows(unzip(download(client, reference)), "events.csv")
+    ids = {int(e["id"]) for e in events}
+    assert naming.id in ids and longer.id not in ids

@@ -17,6 +17,7 @@ WHAT = {
     "opened": "Opened",
     "completed": "Completed",
     "verified": "Checked on a dip sample",
+    "dip_sample_checked": "Checked on a dip sample",
     "reopened": "Reopened: a dip sample found it not followed up",
     "cancelled": "Cancelled",
     "due_date_changed": "Due date changed",

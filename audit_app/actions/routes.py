@@ -21,6 +21,7 @@ from audit_app.actions.forms import (
 from audit_app.actions.history import history
 from audit_app.audits import access as audit_access
 from audit_app.authz import roles_required
+from audit_app.dip_samples import figures as dip_figures
 from audit_app.extensions import db
 from audit_app.measures.periods import Quarter
 from audit_app.models import Action, AuditTemplate, Moderation, Service, Team, User
@@ -98,7 +99,8 @@ def all_actions():
     scope = lists.scope(filters)
     return render_template("actions/all.html", form=form, pagination=pagination, today=day,
                            quarter=quarter, scoped=bool(scope),
-                           figures=figures.for_quarter(quarter, day, scope))
+                           figures=figures.for_quarter(quarter, day, scope),
+                           followed_up=dip_figures.confirmed_followed_up(quarter, scope))
 
 
 def _action_or_403(action_id):

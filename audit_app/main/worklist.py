@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from audit_app.actions import lists as action_lists
 from audit_app.audits import access, escalations
+from audit_app.dip_samples import rounds as dip_rounds
 from audit_app.extensions import db
 from audit_app.models import Audit, Case, Moderation, ModerationSample
 from audit_app.models.audits import ALLOCATED, IN_PROGRESS, RETURNED, SUBMITTED
@@ -113,6 +114,21 @@ def _action_items(actions, day, with_owner=False):
     return items
 
 
+def _open_dip_samples(user):
+    """The practice lead's rounds not done yet, with how many of their cases are done."""
+    found = dip_rounds.open_rounds_of(user)
+    progress = dip_rounds.progress([r.id for r in found])
+    items = []
+    for round_ in found:
+        sampled, done = progress.get(round_.id, (0, 0))
+        items.append(Item(
+            f"{dip_rounds.month_label(round_.month)}: " + (
+                f"{done} of {sampled} case{'' if sampled == 1 else 's'} done" if round_.drawn
+                else "cases not drawn yet"),
+            url_for("dip_samples.view_round", round_id=round_.id)))
+    return items
+
+
 def worklist_for(user):
     panels = []
     day = today()
@@ -159,13 +175,17 @@ def worklist_for(user):
                             _team_audits_to_read(user),
                             [("Your team's actions", url_for("actions.team_actions"))]
                             if managed else []))
-    if user.has_role("leader", "practice_lead"):
-        # Practice leads read the same figures; dip sampling is not built yet, so no panel
-        # promises it.
+    if user.has_role("practice_lead"):
+        panels.append(Panel("dip_samples", "Your dip samples",
+                            "You have no dip samples in progress.", _open_dip_samples(user),
+                            [("Start a dip sample", url_for("dip_samples.new_round")),
+                             ("All dip samples", url_for("dip_samples.list_rounds"))]))
+    if user.has_role("leader", "practice_lead", "moderator"):
         panels.append(Panel("leader", "Performance", "", links=[
             ("Moderation agreement report", url_for("reports.agreement")),
             ("Audit programmes", url_for("programmes.list_programmes")),
             ("All actions", url_for("actions.all_actions")),
+            ("Dip sample coverage", url_for("dip_samples.coverage")),
         ]))
     if user.has_role("admin"):
         panels.append(

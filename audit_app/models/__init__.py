@@ -3,6 +3,7 @@
 from audit_app.models.actions import Action
 from audit_app.models.audits import Answer, Audit, AuditResponse, Escalation
 from audit_app.models.cases import COHORTS, Case, CaseCohort
+from audit_app.models.dip_samples import DipSampleCase, DipSampleCheck, DipSampleRound
 from audit_app.models.events import Event
 from audit_app.models.form_posts import FormPost
 from audit_app.models.kept_posts import KeptPost
@@ -16,6 +17,7 @@ from audit_app.models.moderation import (
 from audit_app.models.notifications import Notification, Setting
 from audit_app.models.org import Service, Team
 from audit_app.models.programmes import Programme, ProgrammeDraw
+from audit_app.models.reminders import ReminderDigest
 from audit_app.models.targets import Target
 from audit_app.models.templates import (
     AuditTemplate,
@@ -36,6 +38,9 @@ __all__ = [
     "Case",
     "CaseCohort",
     "Challenge",
+    "DipSampleCase",
+    "DipSampleCheck",
+    "DipSampleRound",
     "Escalation",
     "Event",
     "FormPost",
@@ -47,6 +52,7 @@ __all__ = [
     "Notification",
     "Programme",
     "ProgrammeDraw",
+    "ReminderDigest",
     "Service",
     "Setting",
     "Target",

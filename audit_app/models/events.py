@@ -11,8 +11,9 @@ from audit_app.timeutil import utcnow
 
 class Event(db.Model):
     """One recorded change. Rows are never deleted, nor updated but for one exception the
-    database triggers allow: the retention rule blanks before, after and note once, setting
-    redacted_at, leaving who, when, what kind and which record (migration 0012)."""
+    database triggers allow: the retention rule may blank before, after and note, or put a
+    random token where they name a case, stamping redacted_at later than before, leaving
+    who, when, what kind and which record (migration 0012)."""
 
     __tablename__ = "events"
     __table_args__ = (Index("ix_events_entity", "entity_type", "entity_id"),)

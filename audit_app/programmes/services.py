@@ -277,6 +277,18 @@ def allocate_by_hand(programme, reference, auditor_id, actor=None, policy=None):
     return Allocation(audit, case, auditor)
 
 
+def allocate_for(programme, case, auditor, actor=None):
+    """Allocate `case` to `auditor` for another workflow that makes its own audits (a dip
+    sample's compliance checklist, done by its practice lead on the same visit). A conflict
+    of interest is flagged, never refused: the workflow chose the person."""
+    _lock(programme)
+    version = _published_version(programme)
+    audit = _new_audit(programme, version, case, auditor, manages(auditor, case.team_id), actor)
+    db.session.flush()
+    _log_allocation(audit, case, actor)
+    return audit
+
+
 def can_remove(audit):
     """Only an allocation nobody has started may be removed; started audits are kept."""
     return audit.status == ALLOCATED and audit.started_at is None

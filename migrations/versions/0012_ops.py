@@ -1,22 +1,23 @@
 """single sign-on subjects; retention: anonymised cases and redacted events
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 
 - users.sso_subject: the OpenID Connect provider's subject for the person, recorded at their
   first single sign-on (unique).
 - cases.anonymised_at: when the retention rule removed the free text of the case's audits
   and replaced its reference with a random token.
 - events.redacted_at: the event log stays append-only, with one exception: the retention
-  rule may blank an event's before, after and note once, setting redacted_at, and must
-  leave who, when, what kind and which record as they were. The triggers refuse any other
-  UPDATE, and every DELETE, as before.
+  rule may change an event's before, after and note (to blank them, or to put a random
+  token where they name a case), stamping redacted_at later than any earlier redaction,
+  and must leave who, when, what kind and which record as they were. The triggers refuse
+  any other UPDATE, and every DELETE, as before.
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
@@ -29,7 +30,8 @@ def _redaction_only_pg():
     op.execute(f"""
         CREATE OR REPLACE FUNCTION events_redact_only() RETURNS trigger AS $$
         BEGIN
-            IF TG_OP = 'UPDATE' AND OLD.redacted_at IS NULL AND NEW.redacted_at IS NOT NULL
+            IF TG_OP = 'UPDATE' AND NEW.redacted_at IS NOT NULL
+               AND (OLD.redacted_at IS NULL OR NEW.redacted_at > OLD.redacted_at)
                AND {unchanged} THEN
                 RETURN NEW;
             END IF;
@@ -47,7 +49,8 @@ def _redaction_only_sqlite():
     op.execute("DROP TRIGGER IF EXISTS events_no_update")
     op.execute(
         "CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
-        f"WHEN NOT (OLD.redacted_at IS NULL AND NEW.redacted_at IS NOT NULL AND {unchanged}) "
+        "WHEN NOT (NEW.redacted_at IS NOT NULL AND "
+        f"(OLD.redacted_at IS NULL OR NEW.redacted_at > OLD.redacted_at) AND {unchanged}) "
         "BEGIN SELECT RAISE(ABORT, 'events is append-only'); END"
     )
 
