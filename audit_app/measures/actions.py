@@ -23,14 +23,17 @@ FOLLOWED_UP = "dip_sample_followed_up"
 WORDS = {
     ON_TIME: ("Actions completed on time",
               "actions due in the period that were completed on or before their due date",
-              "actions due in the period, cancelled ones and open ones not yet due left out "
-              "(counted with the team, template and auditor of the audit that raised them)"),
+              "actions due in the period, cancelled ones and open ones not yet due left out"),
     FOLLOWED_UP: ("Dip-sampled actions confirmed followed up",
                   "actions a dip sample checked in the period and found followed up",
-                  "actions a dip sample checked in the period, \"not yet due\" left out "
-                  "(counted with the team, template and auditor of the audit that raised "
-                  "them)"),
+                  "actions a dip sample checked in the period, \"not yet due\" left out"),
 }
+
+# For the "How figures are counted" page.
+PAGE_WORDS = ("The two figures about actions count an action in the period it was due, or the "
+              "period a dip sample checked it, not by its audit's date. Their team, service, "
+              "template and auditor are those of the audit that raised the action: the team "
+              "is the one that held the case when it was audited.")
 
 
 def _query(key, period_start, period_end, columns):

@@ -2,8 +2,8 @@
 template or auditor, with each figure judged against the target in force.
 
 One query per family of measures (the rates over audits, over graded answers, over yes/no
-answers, moderation coverage, and each action measure) plus one for the targets: the number of queries depends
-on which measures are asked for, never on the amount of data.
+answers, moderation coverage, and each action measure) plus one for the targets: the number
+of queries depends on which measures are asked for, never on the amount of data.
 """
 
 from dataclasses import dataclass, replace
