@@ -33,6 +33,8 @@ from sqlalchemy import event
 from audit_app import timeutil
 from audit_app.actions import figures, lists, workflow
 from audit_app.extensions import db
+from audit_app.measures.catalogue import find
+from audit_app.measures.compute import compute
 from audit_app.measures.periods import Quarter
 from audit_app.models import Action
 from audit_app.stats import wilson_interval
@@ -138,21 +140,28 @@ def test_the_all_actions_page_shows_the_quarters_figures(client, login, fixture,
 
 
 def test_the_figures_take_the_same_queries_for_any_amount_of_data(fixture, users):
-    def statements():
+    def statements(work):
         seen = []
         listener = lambda *args: seen.append(1)  # noqa: E731
         event.listen(db.engine, "before_cursor_execute", listener)
         try:
-            figures.for_quarter(Q3, READ_ON)
+            work()
         finally:
             event.remove(db.engine, "before_cursor_execute", listener)
         return len(seen)
 
-    few = statements()
+    def page():
+        figures.for_quarter(Q3, READ_ON)
+
+    def measures():  # both action measures by team: audit groups, one each, targets
+        compute(Q3, by="team", measures=[find("actions_on_time"),
+                                         find("dip_sample_followed_up")])
+
+    few = (statements(page), statements(measures))
     for action in open_actions(users["auditor"], count=30, raised_on=date(2026, 11, 9)):
         done(action, users["manager"], date(2026, 11, 20))
     db.session.commit()
-    assert statements() == few == 3
+    assert (statements(page), statements(measures)) == few == (3, 4)
 
 
 def test_actions_on_time_through_the_measures_command(fixture, app, monkeypatch):
