@@ -37,6 +37,7 @@ def open_actions(auditor, count=1, reference=None, team_name="Crewe CIN/CP",
     ]
     audit.status = "submitted"
     audit.submitted_at = stored(raised_on, time(10))
+    audit.team_id = case.team_id  # as submission sets it (audits.workflow.submit)
     open_recommendations(audit, auditor, raised_on)
     db.session.flush()
     return actions

@@ -24,6 +24,7 @@ Macclesfield M2 = 1 of 2. Median working days, completed in Q3 (A B C G I J H M1
 0 1 10 14 20 21 23 28 -> (14 + 20) / 2 = 17.
 """
 
+import json
 from datetime import date, datetime
 
 import pytest
@@ -32,7 +33,10 @@ from sqlalchemy import event
 from audit_app import timeutil
 from audit_app.actions import figures, lists, workflow
 from audit_app.extensions import db
+from audit_app.measures.catalogue import find
+from audit_app.measures.compute import compute
 from audit_app.measures.periods import Quarter
+from audit_app.models import Action
 from audit_app.stats import wilson_interval
 from tests import factories
 from tests.action_factories import open_action, open_actions
@@ -136,18 +140,65 @@ def test_the_all_actions_page_shows_the_quarters_figures(client, login, fixture,
 
 
 def test_the_figures_take_the_same_queries_for_any_amount_of_data(fixture, users):
-    def statements():
+    def statements(work):
         seen = []
         listener = lambda *args: seen.append(1)  # noqa: E731
         event.listen(db.engine, "before_cursor_execute", listener)
         try:
-            figures.for_quarter(Q3, READ_ON)
+            work()
         finally:
             event.remove(db.engine, "before_cursor_execute", listener)
         return len(seen)
 
-    few = statements()
+    def page():
+        figures.for_quarter(Q3, READ_ON)
+
+    def measures():  # both action measures by team: audit groups, one each, targets
+        compute(Q3, by="team", measures=[find("actions_on_time"),
+                                         find("dip_sample_followed_up")])
+
+    few = (statements(page), statements(measures))
     for action in open_actions(users["auditor"], count=30, raised_on=date(2026, 11, 9)):
         done(action, users["manager"], date(2026, 11, 20))
     db.session.commit()
-    assert statements() == few == 3
+    assert (statements(page), statements(measures)) == few == (3, 4)
+
+
+def test_actions_on_time_through_the_measures_command(fixture, app, monkeypatch):
+    """The catalogue counts with the page's definition: 5 of 8 for the council; by team, the
+    team the case was in when audited (the Macclesfield case moved to Crewe since)."""
+    monkeypatch.setattr(timeutil, "utcnow", lambda: datetime(2026, 12, 31, 12, 0))
+    for moved in db.session.scalars(db.select(Action).where(Action.due_on == date(2026, 11, 2))):
+        moved.case.team_id = fixture["d"].case.team_id
+    db.session.commit()
+    runner = app.test_cli_runner()
+
+    def rows(*args):
+        result = runner.invoke(args=["measures", "--period", "2026-Q3", "--measure",
+                                     "actions_on_time", *args, "--json"])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)
+
+    [row] = rows()
+    assert (row["scope"], row["numerator"], row["denominator"]) == ("all", 5, 8)
+    assert row["value"] == pytest.approx(5 / 8)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx(wilson_interval(5, 8))
+    assert (row["target"], row["status"]) == (None, None)
+    assert [(r["scope"], r["numerator"], r["denominator"]) for r in rows("--by", "team")] == [
+        ("team:Crewe CIN/CP", 4, 6), ("team:Macclesfield CIN/CP", 1, 2)]
+    [crewe] = rows("--team", "Crewe CIN/CP")
+    assert (crewe["numerator"], crewe["denominator"]) == (4, 6)
+    # Read on 30 November, open D (due that day) and F are not yet late, so left out; done G
+    # counts: A B C G I M1 M2, of which C and M2 late.
+    monkeypatch.setattr(timeutil, "utcnow", lambda: datetime(2026, 11, 30, 12, 0))
+    [early] = rows()
+    assert (early["numerator"], early["denominator"]) == (5, 7)
+
+
+def test_how_figures_are_counted_explains_the_action_measures(client, login):
+    login("admin")
+    page = client.get("/reports/how-figures-are-counted").text
+    for key in ("actions_on_time", "dip_sample_followed_up"):
+        assert f'id="measure-{key}"' in page and f"<code>{key}</code>" in page
+    assert "completed on or before their due date" in page
+    assert "the team is the one that held the case when it was audited" in page

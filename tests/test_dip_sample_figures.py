@@ -1,6 +1,7 @@
 """Dip-sample figures against hand-counted fixtures: actions confirmed followed up (not yet due
 left out, counted by the UK day of the check) and coverage against the plan."""
 
+import json
 from datetime import date
 
 import pytest
@@ -28,9 +29,10 @@ def _check(sampled, action, lead, outcome, day):
                                today=day)
 
 
-def test_confirmed_followed_up_counts_judged_checks_in_the_quarter(users):
-    """Hand count, Q3 2026-27: followed up 3 (one on 31 December), partly 1, not followed up
-    1, so 3 of 5; not yet due 2 (left out); one followed up on 1 January 2027 (Q4)."""
+def _checked(users):
+    """Hand count, Q3 2026-27: followed up 3 (one on 31 December, one Macclesfield), partly 1,
+    not followed up 1, so 3 of 5 (Crewe 2 of 4, Macclesfield 1 of 1); not yet due 2 (left
+    out); one followed up on 1 January 2027 (Q4). Returns the Crewe actions."""
     auditor, manager, lead = users["auditor"], users["manager"], users["practice_lead"]
     crewe = completed_actions(auditor, manager, count=5, reference="LCS-G01")
     maccles = completed_actions(auditor, manager_of("Macclesfield CIN/CP"), count=2,
@@ -59,6 +61,11 @@ def test_confirmed_followed_up_counts_judged_checks_in_the_quarter(users):
                             Finding(outcome, **(FOUND if outcome != "not_yet_due" else {}),
                                     **typed), today=day)
     db.session.flush()
+    return crewe
+
+
+def test_confirmed_followed_up_counts_judged_checks_in_the_quarter(users):
+    crewe = _checked(users)
     figure = figures.confirmed_followed_up(Q3)
     assert figure == Figure.from_counts(3, 5)
     assert (figure.ci_low, figure.ci_high) == wilson_interval(3, 5)
@@ -68,6 +75,28 @@ def test_confirmed_followed_up_counts_judged_checks_in_the_quarter(users):
         db.select(Case.id).where(Case.team_id == crewe[0].case.team_id))])
     assert scoped == Figure.from_counts(2, 4)
     assert figures.confirmed_followed_up(Quarter(2026, 2)).summary() == "No data (0 of 0)"
+
+
+def test_followed_up_through_the_measures_command(users, app):
+    """The catalogue counts with the page's definition, by the team of the action's audit."""
+    _checked(users)
+    db.session.commit()
+    runner = app.test_cli_runner()
+
+    def rows(period, *args):
+        result = runner.invoke(args=["measures", "--period", period, "--measure",
+                                     "dip_sample_followed_up", *args, "--json"])
+        assert result.exit_code == 0, result.output
+        return [(r["scope"], r["numerator"], r["denominator"], r["value"], r["ci_low"],
+                 r["ci_high"]) for r in json.loads(result.output)]
+
+    assert rows("2026-Q3") == [("all", 3, 5, 0.6, *wilson_interval(3, 5))]
+    assert rows("2026-Q3", "--by", "team") == [
+        ("team:Crewe CIN/CP", 2, 4, 0.5, *wilson_interval(2, 4)),
+        ("team:Macclesfield CIN/CP", 1, 1, 1.0, *wilson_interval(1, 1))]
+    assert rows("2026-12") == [("all", 3, 5, 0.6, *wilson_interval(3, 5))]
+    assert rows("2026-27") == [("all", 4, 6, 4 / 6, *wilson_interval(4, 6))]
+    assert rows("2026-Q2") == [("all", 0, 0, None, None, None)]
 
 
 def test_coverage_counts_cases_done_per_practice_lead_and_month(users):

@@ -300,8 +300,9 @@ def test_query_count_is_the_same_at_ten_times_the_data(people, app):
     db.session.expire_all()
     ten_times = _statements(everything)
     assert figures(compute(Q2))[("good_or_better", "all")] == (40, 60)
-    # Q2: three unit families, coverage, targets; by each dimension: three families, targets.
-    assert once == ten_times == 5 + 4 * 4
+    # Q2: three unit families, coverage, two action measures, targets; by each dimension:
+    # three families, two action measures, targets.
+    assert once == ten_times == 7 + 4 * 6
 
 
 def test_the_measures_command_json(people, app):

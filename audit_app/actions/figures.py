@@ -45,13 +45,23 @@ def _raised():
     return Action.status.not_in((PROPOSED, CANCELLED))
 
 
-def completed_on_time(quarter, day, scope=()):
+def on_time_query(start, end, day, *columns):
+    """The one definition of "completed on time": SELECT `columns`, `due` (actions due from
+    start to end, cancelled ones and open ones not yet due on `day` left out) and `on_time`
+    (those completed on or before their due date). Callers add joins, filters and grouping:
+    the all-actions page its filters, the measures catalogue its scopes and breakdowns."""
     done = Action.status.in_(DONE)
+    return (
+        select(*columns, func.count().label("due"),
+               _counted(and_(done, Action.completed_on <= Action.due_on)).label("on_time"))
+        .select_from(Action)
+        .where(_raised(), Action.due_on.between(start, end), or_(done, Action.due_on < day))
+    )
+
+
+def completed_on_time(quarter, day, scope=()):
     total, on_time = db.session.execute(
-        select(func.count(), _counted(and_(done, Action.completed_on <= Action.due_on)))
-        .where(_raised(), Action.due_on.between(quarter.start, quarter.end),
-               or_(done, Action.due_on < day), *scope)
-    ).one()
+        on_time_query(quarter.start, quarter.end, day).where(*scope)).one()
     return Figure.from_counts(on_time, total)
 
 

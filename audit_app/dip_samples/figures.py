@@ -24,15 +24,24 @@ def _counted(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
+def followed_up_query(start, end, *columns):
+    """The one definition of "confirmed followed up": SELECT `columns`, `judged` (dip-sample
+    checks from start to end, by the UK day of the check, that judged the action: "not yet
+    due" left out) and `followed_up` (those found followed up). Action is joined, for
+    callers' filters, joins and grouping."""
+    return (
+        select(*columns, func.count().label("judged"),
+               _counted(DipSampleCheck.outcome == FOLLOWED_UP).label("followed_up"))
+        .select_from(DipSampleCheck).join(Action, Action.id == DipSampleCheck.action_id)
+        .where(DipSampleCheck.outcome.in_(JUDGED), DipSampleCheck.checked_on.between(start, end))
+    )
+
+
 def confirmed_followed_up(quarter, scope=()):
     """Dip-sampled actions found followed up over those judged, checked in the quarter.
     `scope`: further SQL conditions on the action (the all-actions page's filters)."""
     judged, followed = db.session.execute(
-        select(func.count(), _counted(DipSampleCheck.outcome == FOLLOWED_UP))
-        .select_from(DipSampleCheck).join(Action, Action.id == DipSampleCheck.action_id)
-        .where(DipSampleCheck.outcome.in_(JUDGED),
-               DipSampleCheck.checked_on.between(quarter.start, quarter.end), *scope)
-    ).one()
+        followed_up_query(quarter.start, quarter.end).where(*scope)).one()
     return Figure.from_counts(followed, judged)
 
 

@@ -6,18 +6,17 @@ Keys:
 - compliance:<domain> (audit_app/measures/compliance.py)
 - agreement (audit_app/measures/agreement.py)
 - moderation_coverage (audit_app/measures/coverage.py)
+- actions_on_time, dip_sample_followed_up (audit_app/measures/actions.py)
 
 Each measure belongs to a family, which audit_app/measures/compute.py counts with one query
 for all the family's measures: the rates over audits, graded answers or yes/no answers
-(audit_app/measures/units.py), or moderation coverage. The actions measures of the actions
-issue (issue 8), `actions_on_time` and `dip_sample_followed_up`, register here as a family
-of their own: add their entries to `_measures` and their counting function to
-compute.FAMILIES.
+(audit_app/measures/units.py), moderation coverage, and each of the two action measures
+(a family of its own: one query each, over actions rather than audits).
 """
 
 from dataclasses import dataclass
 
-from audit_app.measures import coverage
+from audit_app.measures import actions, coverage
 from audit_app.measures.agreement import AGREEMENT
 from audit_app.measures.compliance import COMPLIANCE
 from audit_app.measures.domain_good_or_better import DOMAIN_GOOD_OR_BETTER
@@ -33,7 +32,8 @@ class Measure:
     title: str
     numerator_words: str
     denominator_words: str
-    family: str  # a unit kind (audit_app/measures/rate.py) or COVERAGE_FAMILY
+    family: str  # a unit kind (audit_app/measures/rate.py), COVERAGE_FAMILY or an action
+    # measure's key (audit_app/measures/actions.py)
     rate: object = None  # the Rate, for the unit families
     domain: str | None = None
     # A status against a target: only for rates estimated from audits, not for counts of
@@ -70,6 +70,9 @@ def _measures():
         key=coverage.KEY, title=coverage.TITLE, numerator_words=coverage.NUMERATOR_WORDS,
         denominator_words=coverage.DENOMINATOR_WORDS, family=COVERAGE_FAMILY, judged=False,
         whole_council=True))
+    for key, (title, numerator_words, denominator_words) in actions.WORDS.items():
+        measures.append(Measure(key=key, title=title, numerator_words=numerator_words,
+                                denominator_words=denominator_words, family=key))
     return measures
 
 

@@ -2,8 +2,8 @@
 template or auditor, with each figure judged against the target in force.
 
 One query per family of measures (the rates over audits, over graded answers, over yes/no
-answers, and moderation coverage) plus one for the targets: the number of queries depends
-on which measures are asked for, never on the amount of data.
+answers, moderation coverage, and each action measure) plus one for the targets: the number
+of queries depends on which measures are asked for, never on the amount of data.
 """
 
 from dataclasses import dataclass, replace
@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import and_, case, func
 
 from audit_app.extensions import db
-from audit_app.measures import catalogue
+from audit_app.measures import actions, catalogue
 from audit_app.measures.coverage import coverage
 from audit_app.measures.figures import Figure
 from audit_app.measures.rate import AUDITS
@@ -123,12 +123,24 @@ def compute(period, scope=None, named=ALL, by=None, measures=None):
     if catalogue.COVERAGE_FAMILY in families:
         found = coverage(scope)
         counts[(ALL, None, "moderation_coverage")] = (found.moderated, found.quota)
+    # The action measures count actions, not audits: with `by`, their groups are those that
+    # have actions counted.
+    action_groups = {}
+    for key in actions.WORDS:
+        if key in families:
+            found = actions.counts(key, scope, by)
+            counts.update({(group, None, key): pair for group, pair in found.items()})
+            action_groups[key] = set(found)
 
-    scopes = sorted(groups or (), key=lambda g: g.name) if by else [named]
+    def scopes_of(measure):
+        if not by:
+            return [named]
+        return sorted(action_groups.get(measure.key, groups) or (), key=lambda g: g.name)
+
     targets = in_force([m.key for m in measures if m.judged], period.end)
     results = []
     for measure in measures:
-        for group in scopes:
+        for group in scopes_of(measure):
             rate_key = measure.rate.key if measure.rate else measure.key
             counted_as = group if by else ALL
             numerator, denominator = counts.get((counted_as, measure.domain, rate_key), (0, 0))

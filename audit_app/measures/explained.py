@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from audit_app.extensions import db
-from audit_app.measures import audit_date, catalogue, coverage, final_grade
+from audit_app.measures import actions, audit_date, catalogue, coverage, final_grade
 from audit_app.measures.agreement import FLAG_ALPHA
 from audit_app.measures.figures import SMALL_SAMPLE, STATUS_RULE
 from audit_app.models import COHORTS, AuditTemplate, Service, Target, Team
@@ -68,6 +68,7 @@ PAGE = {
     "team": audit_date.WORDS["team"],
     "final_grade": final_grade.WORDS,
     "coverage_note": coverage.NARROWED_NOTE,
+    "actions": actions.PAGE_WORDS,
     "status_rule": STATUS_RULE,
     "small_sample": SMALL_SAMPLE,
     "flag_alpha": FLAG_ALPHA,
