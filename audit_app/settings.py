@@ -72,6 +72,10 @@ def set_setting(key, value, seen, actor=None):
     """Store a setting. `seen` is the version the admin's form showed (setting_version):
     anyone else's change since is an EditConflict."""
     if not _allowed(key, value):
+        allowed = SETTINGS[key][1]
+        if isinstance(allowed, range):
+            raise ValueError(f"{key} must be a whole number from {allowed.start} to "
+                             f"{allowed.stop - 1}, not {value!r}")
         raise ValueError(f"{value!r} is not a value {key} can take")
     before = get_setting(key)
     row = db.session.get(Setting, key)
