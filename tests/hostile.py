@@ -65,7 +65,7 @@ DEEP = {
 }
 DEEP_DATES = (("31", "12", "9999"), ("1", "1", "0001"), ("1", "1", "99999"))
 # Query parameters: each page once per value, every parameter it reads set to it.
-QUERY_VALUES = ("NUL", "2^63", "5,000 digits", "far quarter")
+QUERY_VALUES = ("NUL", "2^63", "far quarter")
 # Ids in URLs: past the database's integer range, and past SQLite's.
 HOSTILE_IDS = ("2147483648", "99999999999999999999")
 
@@ -450,7 +450,10 @@ class Driver:
             ints = [name for name, converter in rule._converters.items()
                     if isinstance(converter, IntegerConverter)]
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}) if ints else ():
-                for hostile in HOSTILE_IDS:
+                whole = self.first_users.get((rule.endpoint, method), self.role) == self.role
+                ids = HOSTILE_IDS if whole else \
+                    HOSTILE_IDS[self.role_index % len(HOSTILE_IDS):][:1]
+                for hostile in ids:
                     path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m, h=hostile, i=ints: h
                                   if m.group(1) in i else "1", rule.rule)
                     self.send(method, path, f"ids {hostile[:20]}", data=token)
