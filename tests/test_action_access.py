@@ -61,3 +61,17 @@ def test_the_owner_the_team_manager_the_head_and_the_social_worker_see_it(users,
     maccs_manager.active = False  # a deactivated manager manages nothing
     db.session.commit()
     assert seen_by(maccs_manager) == set()
+
+
+def test_a_recommendation_in_a_draft_audit_is_seen_only_by_its_auditor_admins_and_moderators(
+        users, actions):
+    """Issue 7 item 5: a draft is the auditor's own until submitted; its proposed actions too
+    (a manager read one at /actions/<id> before this rule)."""
+    own, _theirs, _other = actions
+    own.status = "proposed"
+    db.session.commit()
+    assert own.id in seen_by(users["auditor"])
+    for role in ("admin", "moderator"):
+        assert own.id in seen_by(users[role])
+    for role in ("manager", "leader", "practice_lead"):
+        assert own.id not in seen_by(users[role]), role

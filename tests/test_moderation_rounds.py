@@ -584,6 +584,10 @@ def test_an_empty_round_form_says_what_to_fill_in(client, login, users):
     ({"quota": "0"}, ("Quota must be a whole number from 1 to 500", "#quota")),
     ({"quota": "nine"}, ("Quota must be a whole number from 1 to 500", "#quota")),
     ({"name": "x" * 201}, ("Round name must be 200 characters or fewer", "#name")),
+    # A blank or tampered team or auditor tick was a 500 (int('') in rounds.py).
+    ({"team_ids": [""]}, ("Teams must be one of the options shown", "#team_ids")),
+    ({"team_ids": [" ", "abc"]}, ("Teams must be one of the options shown", "#team_ids")),
+    ({"auditor_ids": [""]}, ("Auditors must be one of the options shown", "#auditor_ids")),
 ])
 def test_round_form_errors_are_specific(client, login, users, overrides, expected):
     login("moderator")

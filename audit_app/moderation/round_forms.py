@@ -94,10 +94,10 @@ class RoundForm(BaseForm):
     template_id = SelectField("Template", widget=GovSelect(), validators=[Optional()])
     team_ids = SelectMultipleField(
         "Teams", widget=GovCheckboxesInput(),
-        description="Leave all unticked to sample every team.", validators=[Optional()])
+        description="Leave all unticked to sample every team.")
     auditor_ids = SelectMultipleField(
         "Auditors", widget=GovCheckboxesInput(),
-        description="Leave all unticked to sample every auditor.", validators=[Optional()])
+        description="Leave all unticked to sample every auditor.")
     include_moderated = BooleanField(
         "Include audits already sampled in another round", widget=GovCheckboxInput())
     form_token = FormTokenField()
