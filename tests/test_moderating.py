@@ -9,6 +9,7 @@ from audit_app.extensions import db
 from audit_app.models import Event, ModerationRound, ModerationSample, Notification
 from audit_app.moderation import moderate as rules
 from tests import factories
+from tests.moderation_factories import make_user
 from tests.test_audit_workflow import complete
 
 
@@ -133,6 +134,21 @@ def test_moderators_never_moderate_their_own_audits(app, users):
     assert not rules.can_moderate(users["manager"], sample)
     with pytest.raises(rules.ModerationError):
         rules.start(sample, users["manager"])
+
+
+def test_a_start_that_finds_another_moderators_start_is_refused(app, users):
+    # Two moderators chose one unassigned audit; the second request read the sample
+    # before the first committed, then found the first one's moderation.
+    second = make_user("Second Moderator", roles=("moderator",))
+    sample = make_sample(users, "blind")
+    sample.round.moderators.append(second)
+    sample.moderator_id = None
+    db.session.commit()
+    first = rules.start(sample, users["moderator"])
+    db.session.commit()
+    with pytest.raises(rules.ModerationError, match="Another moderator has just started"):
+        rules.start(sample, second)
+    assert rules.start(sample, users["moderator"]) is first
 
 
 def submitted(sample, users, overall="Requires improvement to be good"):

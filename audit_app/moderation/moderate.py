@@ -82,11 +82,19 @@ def _auditor_grades(audit):
     return grades
 
 
+def _own_start(moderation, user):
+    """A start that finds the sample already started: the same moderator carries on, anyone
+    else is told (whether the other start finished a moment ago or is still running)."""
+    if moderation.moderator_id != user.id:
+        raise ModerationError("Another moderator has just started moderating this audit.")
+    return moderation
+
+
 def start(sample, user):
     """Start moderating a sampled audit; a second start (a double click, or another
     moderator at the same moment) finds the first one's moderation instead of a second."""
     if sample.moderation is not None:
-        return sample.moderation
+        return _own_start(sample.moderation, user)
     if not can_moderate(user, sample):
         raise ModerationError("You cannot moderate this audit.")
     audit = sample.audit
@@ -99,9 +107,7 @@ def start(sample, user):
         raise ModerationError("This audit is no longer in the round's sample: it was redrawn.")
     started = db.session.scalar(select(Moderation).where(Moderation.sample_id == sample.id))
     if started is not None:
-        if started.moderator_id != user.id:
-            raise ModerationError("Another moderator has just started moderating this audit.")
-        return started
+        return _own_start(started, user)
     given = _auditor_grades(audit)
     moderation = Moderation(sample=sample, audit_id=audit.id, moderator_id=user.id,
                             mode=sample.round.mode)
