@@ -64,14 +64,19 @@ def submitted(audit, users):
 
 
 @pytest.mark.parametrize(("typed", "message"), [
-    ("1e26", "The answer to 2.3 must be between -999,999,999 and 999,999,999"),
     ("9" * 27, "The answer to 2.3 must be between -999,999,999 and 999,999,999"),
-    ("1e9999999", "The answer to 2.3 must be between -999,999,999 and 999,999,999"),
+    ("-1000000000", "The answer to 2.3 must be between -999,999,999 and 999,999,999"),
+    # Only plain decimals in ASCII digits: not what Decimal() alone would also take.
+    ("1e26", "Enter a number for question 2.3"),
+    ("1e9999999", "Enter a number for question 2.3"),
+    ("1_000", "Enter a number for question 2.3"),
+    ("\uff11\uff12", "Enter a number for question 2.3"),  # full-width 12
+    ("\u0661\u0662", "Enter a number for question 2.3"),  # Arabic-Indic 12
     ("-Infinity", "Enter a number for question 2.3"),
     ("sNaN", "Enter a number for question 2.3"),
     ("NaN", "Enter a number for question 2.3"),
     ("0.00001", "The answer to 2.3 must have 4 decimal places or fewer"),
-    ("1e-9999999", "The answer to 2.3 must have 4 decimal places or fewer"),
+    ("0.123456789", "The answer to 2.3 must have 4 decimal places or fewer"),
 ])
 def test_a_number_answer_out_of_bounds_is_refused_and_nothing_is_saved(
         client, login, audit, typed, message):

@@ -162,7 +162,7 @@ class SettingsForm(BaseForm):
     submit = SubmitField("Save settings", widget=GovSubmitInput())
 
 
-_PERCENT = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,2})?)\s*%?\s*$")
+_PERCENT = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,2})?)\s*%?\s*$", re.ASCII)
 
 
 class PercentField(Field):
@@ -173,10 +173,10 @@ class PercentField(Field):
     widget = GovTextInput()
 
     def process_formdata(self, valuelist):
-        self.raw_data = valuelist
-        text = (valuelist[0] if valuelist else "") or ""
+        text = ((valuelist[0] if valuelist else "") or "").strip()
+        self.raw_data = [text]  # spaces only is nothing typed, for InputRequired
         self.data = None
-        if not text.strip():
+        if not text:
             return
         match = _PERCENT.match(text)
         if not match:

@@ -1,5 +1,6 @@
 """Audit forms. A section's form is built from its template questions at request time."""
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -47,13 +48,25 @@ def number_problem(value):
     return None
 
 
-def stored_number(text):
-    """A stored number answer as a Decimal, or None if it is not one this form would take."""
+# Plain decimal notation in ASCII digits: Decimal() alone would also take "1_000",
+# full-width digits, "1e5" and "Infinity", which nobody means in a case-file answer.
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
+
+
+def as_number(text):
+    """`text` (already trimmed) as a Decimal, or None when it is not a plain number."""
+    if not _NUMBER.fullmatch(text):
+        return None
     try:
-        value = Decimal(text)
+        return Decimal(text)
     except InvalidOperation:
         return None
-    return value if number_problem(value) is None else None
+
+
+def stored_number(text):
+    """A stored number answer as a Decimal, or None if it is not one this form would take."""
+    value = as_number(text)
+    return value if value is not None and number_problem(value) is None else None
 
 
 class GovNumberField(DecimalField):
@@ -70,10 +83,9 @@ class GovNumberField(DecimalField):
         text = valuelist[0].strip() if valuelist else ""
         if not text:
             return
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(self.invalid_message) from None
+        value = as_number(text)
+        if value is None:
+            raise ValueError(self.invalid_message)
         problem = number_problem(value)
         if problem is not None:
             raise ValueError(self.invalid_message if not value.is_finite()
