@@ -328,3 +328,13 @@ def test_summary_is_saved_and_conflicts_are_shown(client, login, audit):
             for tr in stale.soup.select(".govuk-error-summary tbody tr")]
     assert rows == [["Overall judgement", "Good", "Inadequate"]]
     assert fresh(audit).overall_grade == "Good"
+
+
+def test_a_tampered_version_on_check_answers_is_said_and_nothing_is_submitted(
+        client, login, audit):
+    login("auditor")
+    response = client.submit(f"/audits/{audit.id}/check", {"version": "1\x00"})
+    assert response.status_code == 200
+    summary = [a.get_text(strip=True) for a in response.soup.select(".govuk-error-summary a")]
+    assert any("control characters" in text for text in summary), summary
+    assert fresh(audit).status != "submitted"

@@ -23,6 +23,7 @@ from audit_app.audits import access as audit_access
 from audit_app.authz import roles_required
 from audit_app.dip_samples import figures as dip_figures
 from audit_app.extensions import db
+from audit_app.forms import error_summary
 from audit_app.measures.periods import Quarter
 from audit_app.models import Action, AuditTemplate, Moderation, Service, Team, User
 from audit_app.models.actions import ACTION_STATUSES, CANCELLED, COMPLETED, OPEN
@@ -31,10 +32,6 @@ from audit_app.team_managers import managed_team_ids
 from audit_app.templating import format_date
 from audit_app.timeutil import today
 from audit_app.versioning import EditConflict
-
-
-def _errors(form):
-    return [{"text": field.errors[0], "href": f"#{field.id}"} for field in form if field.errors]
 
 
 def _refused(form, error):
@@ -155,7 +152,7 @@ def _conflict(action_id, form, intended, rows_for):
 
 def _step_page(template, action, form, conflict, title):
     return render_template(template, action=action, form=form, conflict=conflict,
-                           page_errors=_errors(form), today=today(), title=title,
+                           page_errors=error_summary(form), today=today(), title=title,
                            still_open=action.status == OPEN)
 
 
@@ -268,7 +265,7 @@ def raise_from_moderation(moderation_id):
             return redirect(here)
     return render_template("actions/new.html", moderation=moderation, form=form, back=back,
                            default_owner=workflow.default_owner(moderation.audit.case),
-                           page_errors=_errors(form))
+                           page_errors=error_summary(form))
 
 
 def _open_actions_of(owner):
@@ -307,5 +304,5 @@ def reassign():
                   f"{current.name}.")
             return redirect(url_for("actions.reassign", owner=current.id))
     return render_template("actions/reassign.html", form=form, owners=owners, current=current,
-                           actions=actions, conflict=conflict, page_errors=_errors(form),
+                           actions=actions, conflict=conflict, page_errors=error_summary(form),
                            today=today(), open_counts=lists.open_counts(owners))

@@ -24,6 +24,7 @@ from audit_app.audits.forms import (
 from audit_app.authz import roles_required
 from audit_app.eventlog import record
 from audit_app.extensions import db
+from audit_app.forms import error_summary
 from audit_app.models import Action, Audit, AuditResponse, Escalation, TemplateVersion, User
 from audit_app.models.audits import AUDIT_STATUSES, SUBMITTED
 from audit_app.security import kept_form_data
@@ -79,10 +80,6 @@ def _section(audit, position):
             return section
     abort(404)
 
-
-def _errors(form):
-    """Error summary entries, one per field, in form order (date fields link to the day)."""
-    return [{"text": field.errors[0], "href": f"#{field.id}"} for field in form if field.errors]
 
 
 @bp.route("/")
@@ -200,7 +197,7 @@ def edit_section(audit_id, position):
     sections = audit.template_version.sections
     return render_template(
         "audits/section.html", audit=audit, section=section, form=form, conflict=conflict,
-        page_errors=_errors(form), kept=kept is not None, section_count=len(sections),
+        page_errors=error_summary(form), kept=kept is not None, section_count=len(sections),
     )
 
 
@@ -235,7 +232,7 @@ def autosave_section(audit_id, position):
     section = _section(audit, position)
     form = section_form(section, formdata=request.form)
     if not form.validate():
-        return jsonify(saved=False, message="Not saved: " + _errors(form)[0]["text"]), 422
+        return jsonify(saved=False, message="Not saved: " + error_summary(form)[0]["text"]), 422
     if _save_section(audit, section, form) is not None:
         return jsonify(saved=False, conflict=True, message=(
             "Not saved: someone else saved this audit. Select Save as draft to see "
@@ -285,7 +282,7 @@ def edit_summary(audit_id):
             flash("Your draft has been saved.")
             return redirect(url_for("audits.view_audit", audit_id=audit.id))
     return render_template("audits/summary.html", audit=audit, form=form, conflict=conflict,
-                           page_errors=_errors(form))
+                           page_errors=error_summary(form))
 
 
 def _summary_conflict(audit, form):
@@ -336,7 +333,7 @@ def recommendations(audit_id):
         return redirect(here)
     proposed = [a for a in audit.actions if a.status == "proposed"]
     return render_template("audits/recommendations.html", audit=audit, form=form,
-                           proposed=proposed, page_errors=_errors(form),
+                           proposed=proposed, page_errors=error_summary(form),
                            default_owner=actions_workflow.default_owner(audit.case))
 
 
@@ -381,7 +378,7 @@ def edit_recommendation(audit_id, action_id):
             flash("Recommendation saved.")
             return redirect(url_for("audits.recommendations", audit_id=audit.id))
     return render_template("audits/recommendation_edit.html", audit=audit, action=action,
-                           form=form, conflict=conflict, page_errors=_errors(form))
+                           form=form, conflict=conflict, page_errors=error_summary(form))
 
 
 @bp.route("/<int:audit_id>/recommendations/<int:action_id>/remove", methods=["POST"])
@@ -426,7 +423,7 @@ def check_answers(audit_id):
                 return redirect(url_for("audits.check_answers", audit_id=audit_id))
             db.session.commit()
             return render_template("audits/submitted.html", audit=audit)
-    page_errors = [
+    page_errors = error_summary(form) + [  # a form error here is a tampered hidden field
         {"text": p.message,
          "href": (url_for("audits.edit_section", audit_id=audit.id, position=p.section_position)
                   if p.section_position else url_for("audits.edit_summary", audit_id=audit.id))
