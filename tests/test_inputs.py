@@ -414,10 +414,13 @@ def test_a_csv_date_outside_the_range_is_named(app, users):
 
 
 @pytest.mark.parametrize(("content", "problem"), [
-    (b"[" * 100_000 + b"]" * 100_000, "lists or objects are nested more than 20 deep"),
+    (b"[" * 100_000 + b"]" * 100_000,
+     "lists or objects are nested more than 20 deep (line 1, column 21)"),
+    (b'{"a": "[[[[",\n "b":' + b"[" * 5000 + b"]" * 5000 + b"}",
+     "nested more than 20 deep (line 2, column 25)"),
     (b'{"a":' * 30 + b"1" + b"}" * 30, "nested more than 20 deep"),
     (b'{"scale": {"good_or_better": ' + b"9" * 5000 + b"}}",
-     "a number in the file has too many digits"),
+     "a number in the file has too many digits (line 1, column 30)"),
     (b'{"name": "\\ud800"}', "name: contains an unpaired surrogate (U+D800)"),
     (b'{"\\udc00": 1}', "the file: a key contains an unpaired surrogate (U+DC00)"),
     (b'{"sections": [{"title": "a\\u0000b"}]}',
