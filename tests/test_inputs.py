@@ -382,10 +382,17 @@ def test_a_date_far_from_today_is_refused_with_the_range(client, login, users, d
     assert db.session.scalar(db.select(db.func.count(ModerationRound.id))) == 0
 
 
-@pytest.mark.parametrize("code", ["9999-Q1", "9999-Q4", "0000-Q1", "1899-Q3", "2099-Q4",
-                                  "\u0662\u0660\u0662\u0665-Q1", "2025-Q1\n"])
-def test_a_quarter_outside_the_date_range_is_not_a_quarter(code):
-    with pytest.raises(ValueError, match="not a quarter code"):
+@pytest.mark.parametrize(("code", "message"), [
+    ("9999-Q1", "out of range: use a quarter from 1899-Q4 to 2099-Q3"),
+    ("9999-Q4", "out of range: use a quarter from 1899-Q4 to 2099-Q3"),
+    ("0000-Q1", "out of range: use a quarter from 1899-Q4 to 2099-Q3"),
+    ("1899-Q3", "out of range: use a quarter from 1899-Q4 to 2099-Q3"),
+    ("2099-Q4", "out of range: use a quarter from 1899-Q4 to 2099-Q3"),
+    ("\u0662\u0660\u0662\u0665-Q1", "not a quarter code"),
+    ("2025-Q1\n", "not a quarter code"),
+])
+def test_a_quarter_outside_the_date_range_says_the_range(code, message):
+    with pytest.raises(ValueError, match=message):
         Quarter.parse(code)
     assert Quarter.parse("2098-Q4").end == date(2099, 3, 31)
     assert Quarter.parse("1899-Q4").start == date(1900, 1, 1)
