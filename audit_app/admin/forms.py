@@ -84,6 +84,7 @@ class NewUserForm(UserForm):
             ),
         ],
     )
+    form_token = FormTokenField()
 
 
 class TeamForm(BaseForm):
@@ -101,6 +102,7 @@ class TeamForm(BaseForm):
     manager_id = SelectField("Team manager", widget=GovSelect(), validators=[Optional()])
     active = BooleanField("Team is active", widget=GovCheckboxInput(), default=True)
     version = VersionField()
+    form_token = FormTokenField()  # on the new form; ignored when editing
     submit = SubmitField("Save team", widget=GovSubmitInput())
 
     def __init__(self, services, managers, *args, **kwargs):
@@ -124,6 +126,7 @@ class ServiceForm(BaseForm):
     )
     head_id = SelectField("Head of service", widget=GovSelect(), validators=[Optional()])
     version = VersionField()
+    form_token = FormTokenField()  # on the new form; ignored when editing
     submit = SubmitField("Save service", widget=GovSubmitInput())
 
     def __init__(self, people, *args, **kwargs):
