@@ -6,6 +6,7 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
+from audit_app import once
 from audit_app.audits import workflow
 from audit_app.extensions import db
 from audit_app.models import (
@@ -216,3 +217,14 @@ def test_three_posts_of_a_new_team_service_or_user_form_create_one(live_app, pat
     # All land where the first went, none says "already exists" of what it just made.
     assert_one_outcome(responses)
     assert count(model, where) == 1
+
+
+def test_a_form_token_copied_by_someone_else_never_leads_to_their_page(app, users):
+    with app.test_request_context():
+        token = "copied-token-1234567890"
+        assert once.first_post(token, users["auditor"])
+        once.led_to(token, "/audits/1")
+        db.session.commit()
+        response = once.repeated(token, users["manager"], "/")
+        assert response.headers["Location"] == "/"
+        assert once.repeated(token, users["auditor"], "/").headers["Location"] == "/audits/1"
