@@ -28,7 +28,7 @@ from audit_app.forms import error_summary
 from audit_app.models import Action, Audit, AuditResponse, Escalation, TemplateVersion, User
 from audit_app.models.actions import PRIORITIES
 from audit_app.models.audits import AUDIT_STATUSES, SUBMITTED
-from audit_app.security import kept_form_data
+from audit_app.security import kept_form_data, show_kept_problems
 from audit_app.team_managers import managers_of
 from audit_app.timeutil import today
 from audit_app.versioning import EditConflict
@@ -195,7 +195,7 @@ def edit_section(audit_id, position):
             flash("Your draft has been saved.")
             return redirect(url_for("audits.view_audit", audit_id=audit.id))
     elif kept is not None:
-        form.validate()  # show what was kept, with any problems it has
+        show_kept_problems(form)
     sections = audit.template_version.sections
     return render_template(
         "audits/section.html", audit=audit, section=section, form=form, conflict=conflict,
