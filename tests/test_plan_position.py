@@ -85,7 +85,7 @@ def test_the_reference_plan_loads_as_seed_demo_loads_it(app, users):
     assert first.actions[2].status_label == "Completed"
 
 
-def test_computed_figures_are_the_measures_own(people):
+def test_computed_figures_are_the_measures_own(people):  # noqa: F811 (the fixture)
     hand_counted(people)
     load_reference_targets()
     load_plan()
@@ -133,7 +133,7 @@ def test_a_scope_with_its_own_targets_uses_them_after_the_councils(app, users):
         (0.6, date(2021, 9, 1)), (0.75, date(2022, 4, 1))]
 
 
-def test_statements_do_not_grow_with_ten_times_the_data(app, people):
+def test_statements_do_not_grow_with_ten_times_the_data(app, people):  # noqa: F811
     hand_counted(people, "-x1")
     load_reference_targets()
     load_plan()
