@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from audit_app.admin import targets as measure_targets
 from audit_app.eventlog import changes, record, snapshot
 from audit_app.extensions import db
+from audit_app.inputs import DB_INT_MAX
 from audit_app.measures.periods import Quarter
 from audit_app.models import (
     EnteredFigure,
@@ -337,8 +338,9 @@ def _figure(values):
     if counted and (numerator is None or denominator is None):
         checks.refuse("numerator" if numerator is None else "denominator",
                       "Enter both the number counted and the number it is out of, or neither")
-    elif counted and denominator < 1:
-        checks.refuse("denominator", "The number it is out of must be 1 or more")
+    elif counted and not 1 <= denominator <= DB_INT_MAX:
+        checks.refuse("denominator", f"The number it is out of must be from 1 to "
+                                     f"{DB_INT_MAX:,}")
     elif counted and not 0 <= numerator <= denominator:
         checks.refuse("numerator", "The number counted must be from 0 to the number it is "
                                    "out of")
