@@ -393,3 +393,19 @@ def test_the_plan_pages_answer_only_readers(app, users):
         client.submit("/sign-in", {"email": users[role].email, "password": TEST_PASSWORD})
         assert client.get("/plan/").status_code == expected, role
         assert ('href="/plan/"' in client.get("/").text) == (expected == 200), role
+
+
+def test_a_stale_measure_edit_shows_both_versions(client, login, users):
+    moderator = login("moderator")
+    _, measure, _ = plan_records(moderator)
+    page = f"/plan/measures/{measure.id}/edit"
+    assert client.get(page).soup.select_one("#baseline_value")["value"] == "74"
+    added(client.submit(page, {**ENTERED, "baseline_value": "72", "version": "1"}))
+    stale = client.submit(page, {**ENTERED, "baseline_value": "70", "figure": "good_or_better",
+                                 "version": "1"})
+    rows = [[c.get_text() for c in tr.find_all(["th", "td"])] for tr in stale.soup.select(
+        ".govuk-error-summary tbody tr")]
+    assert rows == [
+        ["Where the figure comes from", "Entered by hand each quarter",
+         "Audits good or better, after moderation"],
+        ["Baseline (%)", "72%", "70%"]]
