@@ -83,6 +83,7 @@ def create_app(config_name=None, overrides=None):
     from audit_app.health import bp as health_bp
     from audit_app.main import bp as main_bp
     from audit_app.moderation import bp as moderation_bp
+    from audit_app.plan.routes import bp as plan_bp
     from audit_app.programmes import bp as programmes_bp
     from audit_app.reports import bp as reports_bp
 
@@ -100,6 +101,7 @@ def create_app(config_name=None, overrides=None):
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(actions_bp, url_prefix="/actions")
     app.register_blueprint(dip_samples_bp, url_prefix="/dip-samples")
+    app.register_blueprint(plan_bp, url_prefix="/plan")
     cli.register(app)
     templating.register(app)
 

@@ -16,6 +16,14 @@ from audit_app.models.moderation import (
 )
 from audit_app.models.notifications import Notification, Setting
 from audit_app.models.org import Service, Team
+from audit_app.models.plan import (
+    EnteredFigure,
+    OutcomeMeasure,
+    PlanAction,
+    PlanTarget,
+    ProgressUpdate,
+    Recommendation,
+)
 from audit_app.models.programmes import Programme, ProgrammeDraw
 from audit_app.models.reminders import ReminderDigest
 from audit_app.models.targets import Target
@@ -41,6 +49,7 @@ __all__ = [
     "DipSampleCase",
     "DipSampleCheck",
     "DipSampleRound",
+    "EnteredFigure",
     "Escalation",
     "Event",
     "FormPost",
@@ -50,8 +59,13 @@ __all__ = [
     "ModerationRound",
     "ModerationSample",
     "Notification",
+    "OutcomeMeasure",
+    "PlanAction",
+    "PlanTarget",
     "Programme",
     "ProgrammeDraw",
+    "ProgressUpdate",
+    "Recommendation",
     "ReminderDigest",
     "Service",
     "Setting",
