@@ -1,7 +1,8 @@
 """CSV and Excel downloads that open cleanly in Excel and cannot run formulas.
 
-Every CSV or XLSX file the app writes goes through `csv_response` or `xlsx_response`, so
-every cell is escaped by `safe`; the case importer reads cells back through `unescape`.
+Every CSV or XLSX file the app writes goes through `csv_response`, `xlsx_response` or (for a
+streamed download) `csv_chunks`, so every cell is escaped by `safe`; the case importer reads
+cells back through `unescape`.
 """
 
 import csv
