@@ -273,6 +273,37 @@ def test_a_token_reaches_the_feed_and_nothing_else(app, users, bearer):
     assert failures == []
 
 
+def test_what_a_reader_moderates_blind_is_left_out(app, people, bearer):
+    """A leader who also moderates does not learn an auditor's grade from the feed while
+    moderating that audit blind, as the agreement report keeps it from them."""
+    from audit_app.models import ModerationSample
+    from tests.moderation_factories import make_round, make_user
+
+    made, *_ = hand_counted(people)
+    blind = make_user("Bo Both", roles=("leader", "moderator"))
+    db.session.add(ModerationSample(round_id=make_round(name="Blind").id,
+                                    audit_id=made["A1"].id, reason="random", position=1,
+                                    moderator_id=blind.id))
+    _token, secret = tokens.issue(blind, "Bo's report", 30)
+    db.session.commit()
+    theirs = {"Authorization": f"Bearer {secret}"}
+    client = app.test_client()
+
+    def audit_ids(headers):
+        return {row["audit_id"] for row in client.get("/feed/audits.json?period=2022-Q2",
+                                                      headers=headers).json}
+
+    def good_or_better(headers):
+        row, = client.get("/feed/measures.json?period=2022-Q2&measure=good_or_better",
+                          headers=headers).json
+        return row["numerator"], row["denominator"]
+
+    assert made["A1"].id in audit_ids(bearer)
+    assert made["A1"].id not in audit_ids(theirs)
+    assert good_or_better(bearer) == (4, 6)
+    assert good_or_better(theirs) == (3, 5)
+
+
 def test_a_signed_in_leader_opens_the_feed_in_the_browser(client, login, people):
     hand_counted(people)
     login("leader")

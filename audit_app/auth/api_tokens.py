@@ -13,8 +13,9 @@ from audit_app.auth.forms import ApiTokenForm
 from audit_app.authz import roles_required
 from audit_app.extensions import db
 from audit_app.feed import tokens
+from audit_app.measures.periods import Quarter
 from audit_app.models import ApiToken
-from audit_app.timeutil import utcnow
+from audit_app.timeutil import today, utcnow
 
 SHOWN_ONCE = ("That form had already been sent, so the token was made once. Its token could "
               "only be shown in answer to the first click: if you did not copy it, revoke it "
@@ -26,7 +27,8 @@ def _page(form):
         db.select(ApiToken).where(ApiToken.user_id == current_user.id)
         .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())).all()
     return render_template("auth/api_tokens.html", form=form, tokens=mine, now=utcnow(),
-                           max_active=tokens.MAX_ACTIVE)
+                           max_active=tokens.MAX_ACTIVE,
+                           example_period=Quarter.containing(today()).code)
 
 
 @bp.route("/account/api-tokens", methods=["GET", "POST"])
