@@ -362,3 +362,20 @@ def test_a_section_saved_after_the_idle_timeout_is_kept_across_sign_in(
                                           "checked": True})["value"] == "Good"
     assert "CSRF" not in back.text  # the kept form's token was not the user's problem
     assert fresh(audit).answers == []  # kept to be saved again, not saved behind their back
+
+
+def test_change_on_check_answers_returns_to_check_answers_after_saving(client, login, audit):
+    login("auditor")
+    client.submit(f"/audits/{audit.id}/sections/1", section_one(audit))
+    check = client.get(f"/audits/{audit.id}/check")
+    change = check.soup.find("a", href=lambda h: h and "/sections/1?from=check" in h)["href"]
+    page = change.split("#")[0]
+    saved = client.submit(page, section_one(audit, **{f"q{qid(audit, 'plan')}": "Outstanding"}))
+    assert saved.headers["Location"] == f"/audits/{audit.id}/check"
+    summary = check.soup.find("a", href=f"/audits/{audit.id}/summary?from=check")["href"]
+    saved = client.submit(summary, {"overall_grade": "Good", "strengths": "Seen.",
+                                    "areas_for_development": "Plan.", "save_continue": "y"})
+    assert saved.headers["Location"] == f"/audits/{audit.id}/check"
+    # Without the link's mark, the pages go on as before.
+    onward = client.submit(f"/audits/{audit.id}/sections/1", section_one(audit))
+    assert onward.headers["Location"] == f"/audits/{audit.id}/sections/2"

@@ -242,7 +242,17 @@ def autosave_section(audit_id, position):
     return jsonify(saved=True, version=audit.row_version, message="Draft saved")
 
 
+def _from_check(audit):
+    """Where "Save and continue" goes from a page opened by a "Change" link on check
+    answers: back there. None for the page's usual next step."""
+    if request.args.get("from") == "check":
+        return url_for("audits.check_answers", audit_id=audit.id)
+    return None
+
+
 def _next_page(audit, section):
+    if (back := _from_check(audit)) is not None:
+        return back
     later = [s for s in audit.template_version.sections if s.position > section.position]
     if later:
         return url_for("audits.edit_section", audit_id=audit.id, position=later[0].position)
@@ -280,7 +290,8 @@ def edit_summary(audit_id):
         else:
             db.session.commit()
             if form.save_continue.data:
-                return redirect(url_for("audits.recommendations", audit_id=audit.id))
+                return redirect(_from_check(audit)
+                                or url_for("audits.recommendations", audit_id=audit.id))
             flash("Your draft has been saved.")
             return redirect(url_for("audits.view_audit", audit_id=audit.id))
     return render_template("audits/summary.html", audit=audit, form=form, conflict=conflict,
