@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per part of the domain."""
 
 from audit_app.models.actions import Action
+from audit_app.models.api_tokens import ApiToken
 from audit_app.models.audits import Answer, Audit, AuditResponse, Escalation
 from audit_app.models.cases import COHORTS, Case, CaseCohort
 from audit_app.models.dip_samples import DipSampleCase, DipSampleCheck, DipSampleRound
@@ -39,6 +40,7 @@ __all__ = [
     "COHORTS",
     "ROLES",
     "Action",
+    "ApiToken",
     "Answer",
     "Audit",
     "AuditResponse",
