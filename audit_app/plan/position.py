@@ -7,7 +7,7 @@ the names of scopes, and one `compute` (its own fixed handful) for each scope th
 computed measures are counted for.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 
@@ -98,9 +98,10 @@ def _scope(kind, ref):
     return Scope()
 
 
-def computed_figures(quarter, measures):
+def computed_figures(quarter, measures, reader_id=None):
     """{(measure key, scope kind, scope ref): Figure} for the computed measures, one
-    `compute` for each scope they are counted for."""
+    `compute` for each scope they are counted for; without the audits `reader_id` is
+    moderating blind, when given (audit_app/blind_moderation.py)."""
     by_scope = {}
     for measure in measures:
         if measure.computed and measure.measure_key in catalogue.BY_KEY:
@@ -108,7 +109,8 @@ def computed_figures(quarter, measures):
                 measure.measure_key)
     figures = {}
     for (kind, ref), keys in sorted(by_scope.items()):
-        results = compute(quarter, _scope(kind, ref), named=Named(kind, ref),
+        scope = replace(_scope(kind, ref), reader_id=reader_id)
+        results = compute(quarter, scope, named=Named(kind, ref),
                           measures=[catalogue.BY_KEY[key] for key in sorted(keys)])
         figures.update({(result.measure.key, kind, ref): result.figure for result in results})
     return figures
@@ -145,8 +147,9 @@ def _measure_position(measure, quarter, targets, figures, entered, scope_names):
         targets=targets, figure=figure, entered=entered, progress=progress)
 
 
-def plan_position(quarter, recommendation_id=None):
-    """Every recommendation (or the one with this id) as it stands in `quarter`, by number."""
+def plan_position(quarter, recommendation_id=None, reader_id=None):
+    """Every recommendation (or the one with this id) as it stands in `quarter`, by number;
+    its computed figures without the audits `reader_id` is moderating blind, when given."""
     query = select(Recommendation).order_by(Recommendation.number)
     if recommendation_id is not None:
         query = query.where(Recommendation.id == recommendation_id)
@@ -168,7 +171,7 @@ def plan_position(quarter, recommendation_id=None):
     table_targets = db.session.scalars(select(Target).where(Target.measure.in_(keys))
                                        .order_by(Target.applies_from, Target.id)).all()
     scope_names = explained.scope_names()
-    figures = computed_figures(quarter, measures)
+    figures = computed_figures(quarter, measures, reader_id)
 
     actions = db.session.scalars(select(PlanAction).where(
         PlanAction.recommendation_id.in_(ids))).all()
