@@ -45,7 +45,7 @@ def _entry(values):
             checks.refuse("quarter", "The quarter must not be in the future")
     checks.text(values, "theme", 300, "Enter the audit theme it responds to", "Audit theme")
     if values["kind"] not in KINDS:
-        checks.refuse("kind", "Select what was given")
+        checks.refuse("kind", "Select what kind of learning it was")
     checks.text(values, "title", 300, "Enter what was given", "What was given")
     checks.text(values, "audience", 300, "Enter who it was given to", "Audience")
     checks.day(values, "given_on", "Enter the date it was given", "The date it was given")
