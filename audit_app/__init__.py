@@ -85,6 +85,7 @@ def create_app(config_name=None, overrides=None):
     from audit_app.moderation import bp as moderation_bp
     from audit_app.programmes import bp as programmes_bp
     from audit_app.reports import bp as reports_bp
+    from audit_app.results_import import bp as results_import_bp
 
     auth.init_login_manager(login_manager)
     sso.init_app(app)
@@ -100,6 +101,7 @@ def create_app(config_name=None, overrides=None):
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(actions_bp, url_prefix="/actions")
     app.register_blueprint(dip_samples_bp, url_prefix="/dip-samples")
+    app.register_blueprint(results_import_bp, url_prefix="/import-results")
     cli.register(app)
     templating.register(app)
 

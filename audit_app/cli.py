@@ -16,6 +16,7 @@ from audit_app.cases.cli import import_cases
 from audit_app.extensions import db
 from audit_app.measures.cli import measures
 from audit_app.models import ROLES, AuditTemplate, Team
+from audit_app.results_import.cli import import_results_command
 
 
 @click.command("create-user")
@@ -139,4 +140,5 @@ def register(app):
     for command in TEMPLATE_COMMANDS:  # load-templates, import-template, export-template
         app.cli.add_command(command)
     app.cli.add_command(import_cases)
+    app.cli.add_command(import_results_command)
     app.cli.add_command(measures)

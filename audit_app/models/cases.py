@@ -82,7 +82,8 @@ class Case(db.Model):
     def is_open_on(self, day):
         """Known to be open on `day` (as the sampling frame's SQL asks: an unknown opening
         date is not known to be before it)."""
-        return self.opened_on is not None and self.opened_on <= day and (self.closed_on is None or self.closed_on >= day)
+        return (self.opened_on is not None and self.opened_on <= day
+                and (self.closed_on is None or self.closed_on >= day))
 
     def __repr__(self):
         return f"<Case {self.reference}>"

@@ -1,0 +1,177 @@
+"""Writing a checked results file: accounts, cases, audits, answers, moderations and their
+grades, each table in one bulk INSERT (an executemany, RETURNING ids in the order given
+where later rows need them), not the ORM unit of work per row. In the caller's transaction.
+
+What an imported record holds that the file does not give:
+- an audit is submitted, on its template's latest published version, in no programme; its
+  submission time is the start of its audit date (UK time), the file giving only the day,
+  so that everything ordered or filtered by submission sees it on that day; it was "due"
+  that day too; its team is the row's team (figures count it there);
+- a moderation is submitted at the start of its day likewise, in no round's sample; it
+  grades the overall judgement and the questions the row re-graded, each beside the
+  auditor's grade, so the final grade and agreement read it like any other;
+- a new case is in the team of its latest audit in the file, with the opening date the
+  file gives, or none;
+- a new account is inactive (nobody can sign in to it), with no roles and no password, named
+  by its email address; an administrator may later activate it.
+"""
+
+from dataclasses import dataclass
+from datetime import time
+
+from sqlalchemy import insert
+
+from audit_app.eventlog import record
+from audit_app.extensions import db
+from audit_app.models import Answer, Audit, Case, Moderation, ModerationGrade, User
+from audit_app.models.audits import SUBMITTED
+from audit_app.models.moderation import OVERALL
+from audit_app.timeutil import stored, utcnow
+
+OVERALL_LABEL = "Overall judgement"  # as moderation.rules.compared_items names it
+
+
+@dataclass(frozen=True)
+class Report:
+    source: str
+    audits: int
+    moderations: int
+    cases: int
+    accounts: tuple  # emails of the inactive accounts added
+    unchanged_audits: int = 0
+    unchanged_moderations: int = 0
+
+    def __str__(self):
+        def count(n, noun):
+            return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+        text = (f"{count(self.audits, 'audit')}, {count(self.moderations, 'moderation')}, "
+                f"{count(self.cases, 'case')} and {count(len(self.accounts), 'account')} added")
+        if self.unchanged_audits or self.unchanged_moderations:
+            text += (f"; {count(self.unchanged_audits, 'audit')} and "
+                     f"{count(self.unchanged_moderations, 'moderation')} were already in the "
+                     "tool and are unchanged")
+        return text
+
+
+def _insert(table, rows, returning=None):
+    """One executemany INSERT; with `returning`, that column of each row in the order given."""
+    if not rows:
+        return []
+    if returning is None:
+        db.session.execute(insert(table), rows)
+        return []
+    result = db.session.execute(
+        insert(table).returning(table.c[returning], sort_by_parameter_order=True), rows)
+    return list(result.scalars())
+
+
+def _accounts(rows, user_ids, source, actor):
+    """Add an inactive account for each email with none; returns the emails, in file order."""
+    emails = []
+    for row in rows:
+        for email in (row.auditor, row.moderation.moderator if row.moderation else None):
+            if email and email not in user_ids and email not in emails:
+                emails.append(email)
+    ids = _insert(User.__table__, [
+        {"email": email, "name": email.split("@")[0], "active": False} for email in emails
+    ], returning="id")
+    for email, user_id in zip(emails, ids, strict=True):
+        user_ids[email] = user_id
+        record("user", user_id, "created",
+               after={"email": email, "name": email.split("@")[0], "roles": [],
+                      "active": False},
+               note=f"An inactive account for a person named in {source}", actor=actor)
+    return emails
+
+
+def _cases(rows, case_ids, now):
+    """Add the cases not in the register; returns how many."""
+    new = {}
+    for row in sorted(rows, key=lambda r: r.audited_on):  # the latest audit's team wins
+        if row.case_key in case_ids:
+            continue
+        case = new.setdefault(row.case_key, {
+            "reference": row.reference, "reference_key": row.case_key, "opened_on": None,
+            "created_at": now, "row_version": 1})
+        case["team_id"] = row.team_id
+        case["opened_on"] = case["opened_on"] or row.opened_on
+    values = list(new.values())
+    ids = _insert(Case.__table__, values, returning="id")
+    case_ids.update(zip(new, ids, strict=True))
+    return len(values)
+
+
+def _audits(plan, source, actor, now):
+    """Add the new audits and their answers; returns {line: audit id}."""
+    rows = plan.audits
+    ids = _insert(Audit.__table__, [{
+        "programme_id": None, "case_id": plan.case_ids[row.case_key],
+        "auditor_id": plan.user_ids[row.auditor],
+        "template_version_id": row.template.version_id, "status": SUBMITTED,
+        "due_on": row.audited_on, "conflict_of_interest": False, "allocated_at": now,
+        "allocated_by_id": actor.id if actor else None,
+        "submitted_at": stored(row.audited_on, time()), "audited_on": row.audited_on,
+        "team_id": row.team_id,
+        "overall_grade": row.overall[0] if row.overall else None,
+        "overall_rank": row.overall[1] if row.overall else None,
+        "row_version": 1, "imported_from": source, "imported_at": now,
+    } for row in rows], returning="id")
+    _insert(Answer.__table__, [
+        {"audit_id": audit_id, "question_id": question.id, "value": value,
+         "grade_rank": rank, "evidence": None, "updated_at": now}
+        for row, audit_id in zip(rows, ids, strict=True)
+        for question, value, rank in row.answers
+    ])
+    return {row.line: audit_id for row, audit_id in zip(rows, ids, strict=True)}
+
+
+def _grades(row):
+    """(position, item, domain, label, auditor's grade and rank, moderator's grade and rank)
+    for each item the row's moderation graded."""
+    moderation = row.moderation
+    if moderation.overall:
+        yield (0, OVERALL, None, OVERALL_LABEL, *row.overall, *moderation.overall)
+    given = {question.key: (value, rank) for question, value, rank in row.answers}
+    for question, label, rank in moderation.grades:
+        yield (question.order, question.key, question.domain, question.text,
+               *given[question.key], label, rank)
+
+
+def _moderations(plan, audit_ids, source, now):
+    """Add the new moderations and their grades; returns how many."""
+    entries = [(row, audit_id or audit_ids[row.line]) for row, audit_id in plan.moderations]
+    ids = _insert(Moderation.__table__, [{
+        "sample_id": None, "audit_id": audit_id,
+        "moderator_id": plan.user_ids[row.moderation.moderator],
+        "mode": "open",  # a code the column needs; an imported moderation had no round
+        "status": SUBMITTED, "started_at": stored(row.moderation.on, time()),
+        "submitted_at": stored(row.moderation.on, time()), "submitted_on": row.moderation.on,
+        "row_version": 1, "imported_from": source, "imported_at": now,
+    } for row, audit_id in entries], returning="id")
+    columns = ("position", "item", "domain", "label", "auditor_grade", "auditor_rank",
+               "moderator_grade", "moderator_rank")
+    _insert(ModerationGrade.__table__, [
+        {"moderation_id": moderation_id, **dict(zip(columns, grade, strict=True))}
+        for (row, _audit_id), moderation_id in zip(entries, ids, strict=True)
+        for grade in _grades(row)
+    ])
+    return len(ids)
+
+
+def write(rows, plan, source, actor=None):
+    """Add what `plan` (existing.plan of `rows`) says is new; returns the Report."""
+    now = utcnow()
+    accounts = _accounts(rows, plan.user_ids, source, actor)
+    cases = _cases(plan.audits, plan.case_ids, now)
+    audit_ids = _audits(plan, source, actor, now)
+    moderations = _moderations(plan, audit_ids, source, now)
+    report = Report(source, len(audit_ids), moderations, cases, tuple(accounts),
+                    plan.unchanged_audits, plan.unchanged_moderations)
+    record("audit", None, "imported", after={
+        "file": source, "audits": report.audits, "moderations": report.moderations,
+        "cases": report.cases, "accounts": list(report.accounts),
+        "unchanged_audits": report.unchanged_audits,
+        "unchanged_moderations": report.unchanged_moderations,
+    }, actor=actor)
+    return report
