@@ -65,7 +65,7 @@ def _team_audits_to_read(user):
     audits = db.session.scalars(
         access.visible_audits_query(user)
         .where(Case.team_id.in_(managed_teams(user)), Audit.status == SUBMITTED,
-               ~Audit.responses.any())
+               Audit.imported_from.is_(None), ~Audit.responses.any())
         .options(selectinload(Audit.case))
         .order_by(Audit.submitted_at.desc())
         .limit(20)
@@ -92,7 +92,7 @@ def _feedback_to_acknowledge(user):
     moderations = db.session.scalars(
         select(Moderation)
         .where(Moderation.status == "submitted", Moderation.acknowledged_at.is_(None),
-               Moderation.audit.has(auditor_id=user.id))
+               Moderation.imported_from.is_(None), Moderation.audit.has(auditor_id=user.id))
         .options(selectinload(Moderation.audit).selectinload(Audit.case))
     ).all()
     return [Item(f"Moderation of case {m.audit.case.reference}: read and acknowledge",
