@@ -26,9 +26,10 @@ def _sentence(problem):
     return text[0].upper() + text[1:]
 
 
-def summary(problems, shown=SHOWN):
-    """Error summary entries: the first `shown` problems, each linking to the file field,
-    then how many more there are."""
+def summary(problems):
+    """Error summary entries: the first SHOWN problems, each linking to the file field, then
+    how many more there are."""
+    shown = SHOWN
     entries = [{"text": _sentence(p), "href": "#file"} for p in problems[:shown]]
     if len(problems) > shown:
         more = len(problems) - shown

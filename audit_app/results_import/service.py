@@ -3,6 +3,7 @@ write what is new, all or nothing. The upload page and the command both call
 `import_results`; the caller commits, or rolls back on ImportRejected."""
 
 import re
+import unicodedata
 
 from sqlalchemy.exc import IntegrityError
 
@@ -15,11 +16,17 @@ from audit_app.timeutil import today as uk_today
 SOURCE_MAX = 255  # audits.imported_from
 
 
+def _shown(char):
+    """Not a control character, nor an invisible format one (a right-to-left override would
+    make "\u202eVSC.json" show as "json.CSV")."""
+    return not forbidden_character(char) and unicodedata.category(char) != "Cf"
+
+
 def source_name(filename):
     """The file's name as imported records keep it: without any folder a browser sent, with
-    no control characters, at most SOURCE_MAX characters."""
+    no control or format characters, at most SOURCE_MAX characters."""
     name = re.split(r"[\\/]", filename or "")[-1]
-    name = " ".join("".join(c for c in name if not forbidden_character(c)).split())
+    name = " ".join("".join(c for c in name if _shown(c)).split())
     return name[:SOURCE_MAX] or "unnamed file"
 
 

@@ -7,6 +7,7 @@ stores it, or raises ValueError with a message that reads on after "line 3, colu
 
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from audit_app.audits.forms import TEXT_LIMIT, data_to_stored, number_problem
 from audit_app.cases.importer import parse_date
@@ -44,8 +45,17 @@ def text_of(cell):
     return str(cell).strip()
 
 
+@lru_cache(maxsize=4096)  # a file's grades and answers are a few words, over and over
 def _words(text):
     return " ".join(text.casefold().split())
+
+
+@lru_cache(maxsize=64)
+def _scale_words(scale):
+    """{grade in words: (label, rank)} for a scale (best first), with the short names."""
+    found = {_words(label): (label, rank) for rank, label in enumerate(scale)}
+    found.update({short: found[full] for short, full in GRADE_ALIASES.items() if full in found})
+    return found
 
 
 def day(cell):
@@ -64,14 +74,10 @@ def day(cell):
 def grade(cell, scale):
     """(label, rank) of a grade on `scale` (best first): any capitals, RI and Requires
     improvement for Requires improvement to be good."""
-    if not isinstance(cell, str):
+    found = _scale_words(tuple(scale)).get(_words(cell)) if isinstance(cell, str) else None
+    if found is None:
         raise ValueError(f"{quoted(cell)} is not a grade: use one of {', '.join(scale)}")
-    wanted = _words(cell)
-    wanted = GRADE_ALIASES.get(wanted, wanted)
-    for rank, label in enumerate(scale):
-        if _words(label) == wanted:
-            return label, rank
-    raise ValueError(f"{quoted(cell)} is not a grade: use one of {', '.join(scale)}")
+    return found
 
 
 def yes_no(cell):

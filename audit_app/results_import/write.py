@@ -1,6 +1,7 @@
 """Writing a checked results file: accounts, cases, audits, answers, moderations and their
 grades, each table in one bulk INSERT (an executemany, RETURNING ids in the order given
-where later rows need them), not the ORM unit of work per row. In the caller's transaction.
+with the columns that identify each row, where later rows need their ids), not the ORM
+unit of work per row. In the caller's transaction.
 
 What an imported record holds that the file does not give:
 - an audit is submitted, on its template's latest published version, in no programme; its
@@ -54,16 +55,20 @@ class Report:
         return text
 
 
-def _insert(table, rows, returning=None):
-    """One executemany INSERT; with `returning`, that column of each row in the order given."""
+def _insert(table, rows, *key):
+    """INSERT many rows in one executemany. With `key` (columns that identify a row),
+    RETURNING their ids as {values of the key columns: id}: rows come back in whatever
+    order the database likes (which lets SQLite take many rows a statement), so each is
+    known by its key. Without, no RETURNING: psycopg then pipelines the rows, which is
+    quicker on PostgreSQL than SQLAlchemy's many-rows-a-statement form."""
     if not rows:
-        return []
-    if returning is None:
+        return {}
+    if not key:
         db.session.execute(insert(table), rows)
-        return []
-    result = db.session.execute(
-        insert(table).returning(table.c[returning], sort_by_parameter_order=True), rows)
-    return list(result.scalars())
+        return {}
+    returned = db.session.execute(
+        insert(table).returning(table.c.id, *(table.c[name] for name in key)), rows)
+    return {tuple(found): row_id for row_id, *found in returned}
 
 
 def _accounts(rows, user_ids, source, actor):
@@ -75,9 +80,9 @@ def _accounts(rows, user_ids, source, actor):
                 emails.append(email)
     ids = _insert(User.__table__, [
         {"email": email, "name": email.split("@")[0], "active": False} for email in emails
-    ], returning="id")
-    for email, user_id in zip(emails, ids, strict=True):
-        user_ids[email] = user_id
+    ], "email")
+    for email in emails:
+        user_ids[email] = user_id = ids[(email,)]
         record("user", user_id, "created",
                after={"email": email, "name": email.split("@")[0], "roles": [],
                       "active": False},
@@ -96,16 +101,19 @@ def _cases(rows, case_ids, now):
             "created_at": now, "row_version": 1})
         case["team_id"] = row.team_id
         case["opened_on"] = case["opened_on"] or row.opened_on
-    values = list(new.values())
-    ids = _insert(Case.__table__, values, returning="id")
-    case_ids.update(zip(new, ids, strict=True))
-    return len(values)
+    ids = _insert(Case.__table__, list(new.values()), "reference_key")
+    case_ids.update((key, ids[(key,)]) for key in new)
+    return len(new)
+
+
+# What identifies an imported audit, and an imported moderation (their unique indexes).
+AUDIT_KEY = ("case_id", "template_version_id", "auditor_id", "audited_on")
+MODERATION_KEY = ("audit_id", "moderator_id", "submitted_on")
 
 
 def _audits(plan, source, actor, now):
     """Add the new audits and their answers; returns {line: audit id}."""
-    rows = plan.audits
-    ids = _insert(Audit.__table__, [{
+    values = [{
         "programme_id": None, "case_id": plan.case_ids[row.case_key],
         "auditor_id": plan.user_ids[row.auditor],
         "template_version_id": row.template.version_id, "status": SUBMITTED,
@@ -116,14 +124,16 @@ def _audits(plan, source, actor, now):
         "overall_grade": row.overall[0] if row.overall else None,
         "overall_rank": row.overall[1] if row.overall else None,
         "row_version": 1, "imported_from": source, "imported_at": now,
-    } for row in rows], returning="id")
+    } for row in plan.audits]
+    ids = _insert(Audit.__table__, values, *AUDIT_KEY)
+    audit_ids = {row.line: ids[tuple(v[name] for name in AUDIT_KEY)]
+                 for row, v in zip(plan.audits, values, strict=True)}
     _insert(Answer.__table__, [
-        {"audit_id": audit_id, "question_id": question.id, "value": value,
-         "grade_rank": rank, "evidence": None, "updated_at": now}
-        for row, audit_id in zip(rows, ids, strict=True)
-        for question, value, rank in row.answers
+        {"audit_id": audit_ids[row.line], "question_id": question.id, "value": value,
+         "grade_rank": rank, "updated_at": now}
+        for row in plan.audits for question, value, rank in row.answers
     ])
-    return {row.line: audit_id for row, audit_id in zip(rows, ids, strict=True)}
+    return audit_ids
 
 
 def _grades(row):
@@ -140,23 +150,24 @@ def _grades(row):
 
 def _moderations(plan, audit_ids, source, now):
     """Add the new moderations and their grades; returns how many."""
-    entries = [(row, audit_id or audit_ids[row.line]) for row, audit_id in plan.moderations]
-    ids = _insert(Moderation.__table__, [{
-        "sample_id": None, "audit_id": audit_id,
+    values = [{
+        "sample_id": None, "audit_id": audit_id or audit_ids[row.line],
         "moderator_id": plan.user_ids[row.moderation.moderator],
         "mode": "open",  # a code the column needs; an imported moderation had no round
         "status": SUBMITTED, "started_at": stored(row.moderation.on, time()),
         "submitted_at": stored(row.moderation.on, time()), "submitted_on": row.moderation.on,
         "row_version": 1, "imported_from": source, "imported_at": now,
-    } for row, audit_id in entries], returning="id")
+    } for row, audit_id in plan.moderations]
+    ids = _insert(Moderation.__table__, values, *MODERATION_KEY)
     columns = ("position", "item", "domain", "label", "auditor_grade", "auditor_rank",
                "moderator_grade", "moderator_rank")
     _insert(ModerationGrade.__table__, [
-        {"moderation_id": moderation_id, **dict(zip(columns, grade, strict=True))}
-        for (row, _audit_id), moderation_id in zip(entries, ids, strict=True)
+        {"moderation_id": ids[tuple(v[name] for name in MODERATION_KEY)],
+         **dict(zip(columns, grade, strict=True))}
+        for (row, _audit_id), v in zip(plan.moderations, values, strict=True)
         for grade in _grades(row)
     ])
-    return len(ids)
+    return len(values)
 
 
 def write(rows, plan, source, actor=None):
