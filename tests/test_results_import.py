@@ -358,6 +358,8 @@ def upload(client, data, name="results.csv"):
 
 def test_a_qa_officer_uploads_a_file_and_reads_the_report(client, login, template):
     user = login("moderator")
+    home = client.get("/").soup
+    assert home.find("a", string="Import historical audit results")["href"] == "/import-results/"
     response = upload(client, results(
         f"LCS-P1,Crewe CIN/CP,small,{AUDITOR},2022-07-04,Good,,Good,,,,{MODERATOR},"
         "2022-08-01,Good,Good"), name="2022 results.csv")

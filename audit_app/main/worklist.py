@@ -180,12 +180,14 @@ def worklist_for(user):
                             "You have no dip samples in progress.", _open_dip_samples(user),
                             [("Start a dip sample", url_for("dip_samples.new_round")),
                              ("All dip samples", url_for("dip_samples.list_rounds"))]))
+    import_results = ("Import historical audit results", url_for("results_import.upload"))
     if user.has_role("leader", "practice_lead", "moderator"):
         panels.append(Panel("leader", "Performance", "", links=[
             ("Moderation agreement report", url_for("reports.agreement")),
             ("Audit programmes", url_for("programmes.list_programmes")),
             ("All actions", url_for("actions.all_actions")),
             ("Dip sample coverage", url_for("dip_samples.coverage")),
+            *([import_results] if user.has_role("moderator") else []),
         ]))
     if user.has_role("admin"):
         panels.append(
@@ -198,6 +200,7 @@ def worklist_for(user):
                     ("Manage teams", url_for("admin.teams")),
                     ("Event log", url_for("admin.events")),
                     ("Reassign actions", url_for("actions.reassign")),
+                    import_results,
                 ],
             )
         )
