@@ -18,4 +18,5 @@ def placeholders(users):
     db.session.commit()
     audit = db.session.scalar(db.select(Audit).where(Audit.imported_from.is_not(None)))
     moderation = db.session.scalar(db.select(Moderation).where(Moderation.audit_id == audit.id))
-    return {"imported_audit_id": audit.id, "imported_grade_id": moderation.grades[0].id}
+    return {"imported_audit_id": audit.id, "imported_moderation_id": moderation.id,
+            "imported_grade_id": moderation.grades[0].id}
