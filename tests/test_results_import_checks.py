@@ -155,6 +155,19 @@ def test_an_excel_workbook_with_numbers_and_dates_typed_as_cells():
     assert {q.key: v for q, v, _r in second.answers}["visits"] == "12"
 
 
+def test_a_workbooks_rows_keep_their_numbers_down_to_a_stray_cell_far_below():
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(","))
+    sheet.append(GOOD_ROW.split(","))
+    sheet["B60000"] = "Crewe CIN/CP"
+    out = io.BytesIO()
+    book.save(out)
+    rows, problems = checked(out.getvalue())
+    assert [row.line for row in rows] == [2]
+    assert problems[0] == "line 60000, column case_reference: missing value"
+
+
 # --- problems with the whole file ------------------------------------------------------------
 
 

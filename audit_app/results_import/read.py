@@ -67,8 +67,8 @@ def _workbook_rows(data):
         sheet = book.worksheets[0]
         # The size a workbook states can be wrong (some programs write "A1"): read it all.
         sheet.reset_dimensions()
-        for line, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1,
-                                                     values_only=True), start=1):
+        # Not padded to a width: an empty row (up to a stray cell far down) is [], cheaply.
+        for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
             yield line, [unescape(cell.strip()).strip() if isinstance(cell, str) else cell
                          for cell in cells]
     except Exception as error:
