@@ -9,7 +9,7 @@ grades anywhere: the audit pages, other samples of it, the reason it was chosen,
 agreement report and its exports, and the event log ask `hidden_audit_ids` or `hides`.
 """
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 
 from audit_app.extensions import db
 from audit_app.models import (
@@ -53,6 +53,13 @@ def hidden_audit_ids(user_id, except_sample_id=None):
     if except_sample_id is not None:
         query = query.where(ModerationSample.id != except_sample_id)
     return query
+
+
+def hidden_count(user_id):
+    """How many audits `hidden_audit_ids` keeps from the user: pages that leave them out of
+    figures say so, rather than show smaller figures without a word."""
+    ids = hidden_audit_ids(user_id).distinct().subquery()
+    return db.session.scalar(select(func.count()).select_from(ids))
 
 
 def hidden_samples(user):

@@ -237,3 +237,9 @@ __all__ = [
     "choices",
     "subject",
 ]
+
+
+def error_summary(form):
+    """The GOV.UK error summary's entries for `form`: the first error of each field, in
+    form order, linking to the field (date fields put their id on the day box)."""
+    return [{"text": field.errors[0], "href": f"#{field.id}"} for field in form if field.errors]

@@ -7,6 +7,7 @@ a MailError whose text an administrator can act on; `MessageRefused` means the r
 one message but would take others.
 """
 
+import email.utils
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -33,6 +34,10 @@ def compose(to, subject, body):
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = to
     message["Subject"] = subject
+    # Date and Message-ID: relays and spam filters mark mail without them.
+    message["Date"] = email.utils.formatdate(usegmt=True)
+    message["Message-ID"] = email.utils.make_msgid(
+        domain=current_app.config["MAIL_FROM"].rpartition("@")[2] or None)
     message.set_content(body)
     return message
 

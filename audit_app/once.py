@@ -60,11 +60,13 @@ def led_to(token, path):
         db.session.get(FormPost, token).result_path = path
 
 
-def earlier_result(token, default):
-    """Where the first post of this form led (`default` if it did not say)."""
+def earlier_result(token, user, default):
+    """Where this user's first post of this form led (`default` if it did not say, or if
+    the token was someone else's: a copied token never shows another person's page)."""
     token = _token(token)
     post = db.session.get(FormPost, token) if token is not None else None
-    return (post.result_path if post is not None else None) or default
+    mine = post is not None and post.user_id == user.id
+    return (post.result_path if mine else None) or default
 
 
 def repeated(token, user, default):
@@ -73,4 +75,4 @@ def repeated(token, user, default):
     if first_post(token, user):
         return None
     flash(ALREADY_DONE)
-    return redirect(earlier_result(token, default))
+    return redirect(earlier_result(token, user, default))

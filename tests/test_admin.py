@@ -1,5 +1,7 @@
 """Admin journeys: users, teams and services, conflicts, and the event log."""
 
+from datetime import datetime
+
 from audit_app.extensions import db
 from audit_app.models import Event, Team, User
 
@@ -161,6 +163,17 @@ def test_event_log_filters(client, login, users):
     assert len(rows) == len(events("created", "team")) == 7
     assert all("team" in row.get_text() for row in rows)
     assert "0 events" in client.get("/admin/events?actor=nobody@example.org.uk").text
+
+
+def test_event_log_times_are_uk_time_and_say_so(client, login, users):
+    # 23:30 UTC on 30 June is 00:30 on 1 July in British Summer Time.
+    db.session.add(Event(occurred_at=datetime(2022, 6, 30, 23, 30), entity_type="team",
+                         entity_id=1, action="renamed"))
+    db.session.commit()
+    login("admin")
+    page = client.get("/admin/events?entity_type=team&action=renamed")
+    assert page.soup.select("thead th")[0].get_text() == "When (UK time)"
+    assert "1 July 2022 at 00:30" in page.text
 
 
 def test_navigation_shows_admin_links_only_to_admins(client, login, users):

@@ -141,6 +141,15 @@ def test_no_other_page_or_export_about_the_audit_shows_its_grades(
     report = client.get(f"/reports/agreement?period_from=&period_to="
                         f"&round_id={earlier.id}")
     assert OUTSTANDING not in report.text.replace("Outstanding or Inadequate", "")
+    # The figures say what they leave out, on the page and in its download.
+    left_out = "1 audit you are moderating blind, until you submit your moderation"
+    assert left_out in report.text
+    assert left_out in client.get("/reports/agreement.csv?period_from=&period_to=").text
+    client.submit("/sign-out", {}, page="/")
+    login("admin")
+    assert left_out not in client.get("/reports/agreement?period_from=&period_to=").text
+    client.submit("/sign-out", {}, page="/")
+    login("moderator")
 
     # Another moderator, not blind on this audit, still sees all of it.
     assert moderate.can_see(other, finished.sample)

@@ -1,6 +1,7 @@
 """`flask send-email` against a real SMTP server: plain, STARTTLS with sign-in, refusals, and
 each notification sent exactly once however many runs overlap."""
 
+import email.utils
 from datetime import timedelta
 
 import pytest
@@ -39,6 +40,9 @@ def test_plain_smtp_sends_each_queued_notification_once(app, users, smtp_server)
     message = received.message
     assert (message["From"], message["To"], message["Subject"]) == (
         "case-file-audit@localhost", "manager@example.org.uk", "Audit of case LCS-1 submitted")
+    assert email.utils.parsedate_to_datetime(message["Date"]).tzinfo is not None
+    assert message["Message-ID"].startswith("<") and message["Message-ID"].endswith(
+        "@localhost>")
     assert message.get_content().splitlines() == [
         "Please read it.", "", "http://127.0.0.1:5000/audits/0"]
     assert received.recipients == ("manager@example.org.uk",)

@@ -63,7 +63,9 @@ def test_a_team_target_and_a_cohort_target(client, login, users):
     ({"applies_to": ""}, "Select what the target applies to"),
     ({"applies_to": "team:999999"}, "Select what the target applies to from the list"),
     ({"rate": ""}, "Enter the target, like 90 for 90%"),
+    ({"rate": "   "}, "Enter the target, like 90 for 90%"),
     ({"rate": "ninety"}, "Target must be a percentage, like 90 or 92.5"),
+    ({"rate": "\uff19\uff10"}, "Target must be a percentage, like 90 or 92.5"),  # full-width
     ({"rate": "1e309"}, "Target must be a percentage, like 90 or 92.5"),
     ({"rate": "99999999999999999999"}, "Target must be a percentage, like 90 or 92.5"),
     ({"rate": "0"}, "Target must be more than 0% and less than 100%"),

@@ -23,6 +23,7 @@ from audit_app.audits import access as audit_access
 from audit_app.authz import roles_required
 from audit_app.dip_samples import figures as dip_figures
 from audit_app.extensions import db
+from audit_app.forms import error_summary
 from audit_app.measures.periods import Quarter
 from audit_app.models import Action, AuditTemplate, Moderation, Service, Team, User
 from audit_app.models.actions import ACTION_STATUSES, CANCELLED, COMPLETED, OPEN
@@ -31,10 +32,6 @@ from audit_app.team_managers import managed_team_ids
 from audit_app.templating import format_date
 from audit_app.timeutil import today
 from audit_app.versioning import EditConflict
-
-
-def _errors(form):
-    return [{"text": field.errors[0], "href": f"#{field.id}"} for field in form if field.errors]
 
 
 def _refused(form, error):
@@ -155,7 +152,7 @@ def _conflict(action_id, form, intended, rows_for):
 
 def _step_page(template, action, form, conflict, title):
     return render_template(template, action=action, form=form, conflict=conflict,
-                           page_errors=_errors(form), today=today(), title=title,
+                           page_errors=error_summary(form), today=today(), title=title,
                            still_open=action.status == OPEN)
 
 
@@ -272,20 +269,29 @@ def raise_from_moderation(moderation_id):
             return redirect(here)
     return render_template("actions/new.html", moderation=moderation, form=form, back=back,
                            default_owner=workflow.default_owner(moderation.audit.case),
-                           page_errors=_errors(form))
+                           page_errors=error_summary(form))
+
+
+NOBODY = "none"  # ?owner=none: the open actions with no owner
 
 
 def _open_actions_of(owner):
+    if owner == NOBODY:
+        return db.session.scalars(lists.unowned("open", today())).all()
     return db.session.scalars(lists.owned(owner, "open", today())).all() if owner else []
 
 
 @bp.route("/reassign", methods=["GET", "POST"])
 @roles_required("admin")
 def reassign():
-    """Give one person's open actions to someone else (they are leaving, say)."""
+    """Give one person's open actions to someone else (they are leaving, say), or give
+    owners to open actions that have none."""
     owners = lists.owners()
-    from_id = inputs.whole_number(request.args.get("owner"))
-    current = next((u for u in owners if u.id == from_id), None)
+    if request.args.get("owner") == NOBODY:
+        current = NOBODY
+    else:
+        from_id = inputs.whole_number(request.args.get("owner"))
+        current = next((u for u in owners if u.id == from_id), None)
     actions = _open_actions_of(current)
     form = ReassignForm(actions, [u for u in _active_people() if u is not current])
     if request.method == "GET":
@@ -307,9 +313,13 @@ def reassign():
             form.show_versions(actions)
         else:
             db.session.commit()
-            flash(f"{len(chosen)} action{'s' if len(chosen) > 1 else ''} reassigned from "
-                  f"{current.name}.")
-            return redirect(url_for("actions.reassign", owner=current.id))
+            was = "with no owner" if current == NOBODY else f"from {current.name}"
+            flash(f"{len(chosen)} action{'s' if len(chosen) > 1 else ''} {was} reassigned.")
+            return redirect(url_for("actions.reassign",
+                                    owner=NOBODY if current == NOBODY else current.id))
     return render_template("actions/reassign.html", form=form, owners=owners, current=current,
-                           actions=actions, conflict=conflict, page_errors=_errors(form),
-                           today=today(), open_counts=lists.open_counts(owners))
+                           nobody=NOBODY, actions=actions, conflict=conflict,
+                           page_errors=error_summary(form), today=today(),
+                           open_counts=lists.open_counts(owners),
+                           unowned_count=0 if current else lists.count(
+                               lists.unowned("open", today())))

@@ -84,6 +84,7 @@ class NewUserForm(UserForm):
             ),
         ],
     )
+    form_token = FormTokenField()
 
 
 class TeamForm(BaseForm):
@@ -101,6 +102,7 @@ class TeamForm(BaseForm):
     manager_id = SelectField("Team manager", widget=GovSelect(), validators=[Optional()])
     active = BooleanField("Team is active", widget=GovCheckboxInput(), default=True)
     version = VersionField()
+    form_token = FormTokenField()  # on the new form; ignored when editing
     submit = SubmitField("Save team", widget=GovSubmitInput())
 
     def __init__(self, services, managers, *args, **kwargs):
@@ -124,6 +126,7 @@ class ServiceForm(BaseForm):
     )
     head_id = SelectField("Head of service", widget=GovSelect(), validators=[Optional()])
     version = VersionField()
+    form_token = FormTokenField()  # on the new form; ignored when editing
     submit = SubmitField("Save service", widget=GovSubmitInput())
 
     def __init__(self, people, *args, **kwargs):
@@ -162,7 +165,7 @@ class SettingsForm(BaseForm):
     submit = SubmitField("Save settings", widget=GovSubmitInput())
 
 
-_PERCENT = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,2})?)\s*%?\s*$")
+_PERCENT = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,2})?)\s*%?\s*$", re.ASCII)
 
 
 class PercentField(Field):
@@ -173,10 +176,10 @@ class PercentField(Field):
     widget = GovTextInput()
 
     def process_formdata(self, valuelist):
-        self.raw_data = valuelist
-        text = (valuelist[0] if valuelist else "") or ""
+        text = ((valuelist[0] if valuelist else "") or "").strip()
+        self.raw_data = [text]  # spaces only is nothing typed, for InputRequired
         self.data = None
-        if not text.strip():
+        if not text:
             return
         match = _PERCENT.match(text)
         if not match:
@@ -297,6 +300,36 @@ class RetentionSettingsForm(BaseForm):
     )
     retention_years_version = VersionField()
     submit = SubmitField("Save retention period", widget=GovSubmitInput())
+
+
+def _working_days(form, field):
+    text = (field.data or "").strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 3 and 1 <= int(text) <= 260):
+        raise ValidationError(f"{field.label.text} must be a whole number of working days "
+                              "from 1 to 260")
+    field.data = str(int(text))
+
+
+def _due_days_field(priority):
+    return StringField(
+        f"{priority}-priority actions", widget=GovTextInput(),
+        validators=[InputRequired(message=f"Enter the working days for {priority.lower()}-"
+                                          "priority actions"), _working_days])
+
+
+class ActionSettingsForm(BaseForm):
+    keys = ("due_days_high", "due_days_medium", "due_days_low")
+    subjects = {"due_days_high": "High-priority actions",
+                "due_days_medium": "Medium-priority actions",
+                "due_days_low": "Low-priority actions"}
+
+    due_days_high = _due_days_field("High")
+    due_days_high_version = VersionField()
+    due_days_medium = _due_days_field("Medium")
+    due_days_medium_version = VersionField()
+    due_days_low = _due_days_field("Low")
+    due_days_low_version = VersionField()
+    submit = SubmitField("Save due dates", widget=GovSubmitInput())
 
 
 class SubjectAccessForm(BaseForm):

@@ -2,9 +2,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from audit_app import blind_moderation, downloads, inputs, retention, subject_access
+from audit_app import blind_moderation, downloads, inputs, once, retention, subject_access
 from audit_app.admin import bp, services
 from audit_app.admin.forms import (
+    ActionSettingsForm,
     EventFilterForm,
     NewUserForm,
     RetentionSettingsForm,
@@ -92,23 +93,34 @@ def users():
     return render_template("admin/users.html", pagination=pagination)
 
 
-@bp.route("/users/new", methods=["GET", "POST"])
-@roles_required("admin")
-def new_user():
-    form = NewUserForm(_teams())
+def _create(form, create, done, done_url, template, **context):
+    """A new user, team or service from a valid post, once however often the form is sent
+    (a double click makes one, and the second click lands where the first went)."""
     if form.validate_on_submit():
+        token = form.form_token.data
+        if (repeat := once.repeated(token, current_user, done_url)) is not None:
+            return repeat
         try:
-            user = services.create_user(
-                **_user_values(form), password=form.password.data, actor=current_user
-            )
+            record = create()
         except services.DuplicateError as error:
             db.session.rollback()
             form[error.field].errors.append(str(error))
         else:
+            once.led_to(token, done_url)
             db.session.commit()
-            flash(f"User {user.email} created.")
-            return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=None)
+            flash(done(record))
+            return redirect(done_url)
+    return render_template(template, form=form, **context)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles_required("admin")
+def new_user():
+    form = NewUserForm(_teams())
+    return _create(form, lambda: services.create_user(
+        **_user_values(form), password=form.password.data, actor=current_user),
+        lambda user: f"User {user.email} created.", url_for("admin.users"),
+        "admin/user_form.html", user=None)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -163,17 +175,9 @@ def _team_form(**kwargs):
 @roles_required("admin")
 def new_team():
     form = _team_form()
-    if form.validate_on_submit():
-        try:
-            team = services.create_team(actor=current_user, **_team_values(form))
-        except services.DuplicateError as error:
-            db.session.rollback()
-            form[error.field].errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"Team {team.name} created.")
-            return redirect(url_for("admin.teams"))
-    return render_template("admin/team_form.html", form=form, team=None)
+    return _create(form, lambda: services.create_team(actor=current_user, **_team_values(form)),
+                   lambda team: f"Team {team.name} created.", url_for("admin.teams"),
+                   "admin/team_form.html", team=None)
 
 
 @bp.route("/teams/<int:team_id>", methods=["GET", "POST"])
@@ -205,17 +209,10 @@ def _service_values(form):
 @roles_required("admin")
 def new_service():
     form = ServiceForm(_active_users())
-    if form.validate_on_submit():
-        try:
-            service = services.create_service(actor=current_user, **_service_values(form))
-        except services.DuplicateError as error:
-            db.session.rollback()
-            form[error.field].errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"Service {service.name} created.")
-            return redirect(url_for("admin.teams"))
-    return render_template("admin/service_form.html", form=form, service=None)
+    return _create(form, lambda: services.create_service(actor=current_user,
+                                                         **_service_values(form)),
+                   lambda service: f"Service {service.name} created.", url_for("admin.teams"),
+                   "admin/service_form.html", service=None)
 
 
 @bp.route("/services/<int:service_id>", methods=["GET", "POST"])
@@ -334,6 +331,12 @@ def sign_in_settings():
 def retention_settings():
     return _settings_page(RetentionSettingsForm(), "admin/retention_settings.html",
                           due=len(retention.due_cases()))
+
+
+@bp.route("/settings/actions", methods=["GET", "POST"])
+@roles_required("admin")
+def action_settings():
+    return _settings_page(ActionSettingsForm(), "admin/action_settings.html")
 
 
 @bp.route("/subject-access", methods=["GET", "POST"])

@@ -17,6 +17,7 @@ where the problem is, and it reports every problem, not only the first.
 """
 
 import json
+import re
 
 from audit_app.audit_templates.rules import (
     GRADE_MAX,
@@ -134,11 +135,45 @@ def loads(raw):
             [f"not valid JSON (line {error.lineno}, column {error.colno}): {error.msg}"]
         ) from None
     except RecursionError:
-        raise TemplateFileError([f"lists or objects are nested more than {MAX_DEPTH} deep; "
-                                 "a template file needs 5"]) from None
+        raise TemplateFileError([f"lists or objects are nested more than {MAX_DEPTH} deep "
+                                 f"({_where(raw, _too_deep(raw))}); a template file needs 5"]
+                                ) from None
     except ValueError:  # an integer of more digits than Python converts (4,300)
-        raise TemplateFileError(["a number in the file has too many digits"]) from None
+        long_number = re.search(r"\d{4300,}", raw)
+        raise TemplateFileError([f"a number in the file has too many digits "
+                                 f"({_where(raw, long_number.start() if long_number else None)})"]
+                                ) from None
     return validate(data)
+
+
+def _where(raw, index):
+    """"line L, column C" of a character of the file, as the JSON parser's messages say it."""
+    if index is None:
+        return "somewhere in the file"
+    line = raw.count("\n", 0, index) + 1
+    return f"line {line}, column {index - (raw.rfind(chr(10), 0, index) + 1) + 1}"
+
+
+def _too_deep(raw):
+    """Where the first list or object past MAX_DEPTH opens (brackets in strings skipped)."""
+    depth, in_string, escaped = 0, False, False
+    for index, char in enumerate(raw):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return index
+        elif char in "]}":
+            depth -= 1
+    return None
 
 
 def _content_problems(data):

@@ -1,5 +1,6 @@
 """Audit forms. A section's form is built from its template questions at request time."""
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -47,13 +48,25 @@ def number_problem(value):
     return None
 
 
-def stored_number(text):
-    """A stored number answer as a Decimal, or None if it is not one this form would take."""
+# Plain decimal notation in ASCII digits: Decimal() alone would also take "1_000",
+# full-width digits, "1e5" and "Infinity", which nobody means in a case-file answer.
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
+
+
+def as_number(text):
+    """`text` (already trimmed) as a Decimal, or None when it is not a plain number."""
+    if not _NUMBER.fullmatch(text):
+        return None
     try:
-        value = Decimal(text)
+        return Decimal(text)
     except InvalidOperation:
         return None
-    return value if number_problem(value) is None else None
+
+
+def stored_number(text):
+    """A stored number answer as a Decimal, or None if it is not one this form would take."""
+    value = as_number(text)
+    return value if value is not None and number_problem(value) is None else None
 
 
 class GovNumberField(DecimalField):
@@ -70,10 +83,9 @@ class GovNumberField(DecimalField):
         text = valuelist[0].strip() if valuelist else ""
         if not text:
             return
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(self.invalid_message) from None
+        value = as_number(text)
+        if value is None:
+            raise ValueError(self.invalid_message)
         problem = number_problem(value)
         if problem is not None:
             raise ValueError(self.invalid_message if not value.is_finite()
@@ -225,9 +237,7 @@ class RecommendationForm(BaseForm):
     owner_id = SelectField("Owner", widget=GovSelect(),
                            description="Defaults to the manager of the case's team.",
                            validators=[Optional()])
-    due_on = GovDateField(
-        "Due date", description="For example, 27 3 2027. Leave blank for 20 working days "
-        "after the audit is submitted.", validators=[Optional()])
+    due_on = GovDateField("Due date", validators=[Optional()])
     priority = RadioField("Priority", widget=GovRadioInput(), choices=choices(PRIORITIES.items()),
                           default="medium",
                           validators=[InputRequired(message="Select the priority")])
@@ -235,11 +245,16 @@ class RecommendationForm(BaseForm):
     form_token = FormTokenField()
     submit = SubmitField("Save recommendation", widget=GovSubmitInput())
 
-    def __init__(self, people, *args, **kwargs):
+    def __init__(self, people, due_days, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.owner_id.choices = choices(
             ((u.id, f"{u.name} ({u.email})") for u in people), blank="Manager of the case's team"
         )
+        self.due_on.description = (
+            "For example, 27 3 2027. Leave blank for the priority's working days after the "
+            "audit is submitted: " + ", ".join(
+                f"{days} for {PRIORITIES[code].lower()}" for code, days in due_days.items())
+            + ".")
 
 
 class SubmitAuditForm(BaseForm):

@@ -24,6 +24,7 @@ from audit_app.audits.forms import (
 from audit_app.authz import roles_required
 from audit_app.eventlog import record
 from audit_app.extensions import db
+from audit_app.forms import error_summary
 from audit_app.models import (
     Action,
     Audit,
@@ -33,8 +34,10 @@ from audit_app.models import (
     TemplateVersion,
     User,
 )
+from audit_app.models.actions import PRIORITIES
 from audit_app.models.audits import AUDIT_STATUSES, SUBMITTED
-from audit_app.security import kept_form_data
+from audit_app.security import kept_form_data, show_kept_problems
+from audit_app.team_managers import managers_of
 from audit_app.timeutil import today
 from audit_app.versioning import EditConflict
 
@@ -99,10 +102,6 @@ def _section(audit, position):
             return section
     abort(404)
 
-
-def _errors(form):
-    """Error summary entries, one per field, in form order (date fields link to the day)."""
-    return [{"text": field.errors[0], "href": f"#{field.id}"} for field in form if field.errors]
 
 
 @bp.route("/")
@@ -227,11 +226,11 @@ def edit_section(audit_id, position):
             flash("Your draft has been saved.")
             return redirect(url_for("audits.view_audit", audit_id=audit.id))
     elif kept is not None:
-        form.validate()  # show what was kept, with any problems it has
+        show_kept_problems(form)
     sections = audit.template_version.sections
     return render_template(
         "audits/section.html", audit=audit, section=section, form=form, conflict=conflict,
-        page_errors=_errors(form), kept=kept is not None, section_count=len(sections),
+        page_errors=error_summary(form), kept=kept is not None, section_count=len(sections),
     )
 
 
@@ -268,7 +267,7 @@ def autosave_section(audit_id, position):
     section = _section(audit, position)
     form = section_form(section, formdata=request.form)
     if not form.validate():
-        return jsonify(saved=False, message="Not saved: " + _errors(form)[0]["text"]), 422
+        return jsonify(saved=False, message="Not saved: " + error_summary(form)[0]["text"]), 422
     if _save_section(audit, section, form) is not None:
         return jsonify(saved=False, conflict=True, message=(
             "Not saved: someone else saved this audit. Select Save as draft to see "
@@ -276,7 +275,17 @@ def autosave_section(audit_id, position):
     return jsonify(saved=True, version=audit.row_version, message="Draft saved")
 
 
+def _from_check(audit):
+    """Where "Save and continue" goes from a page opened by a "Change" link on check
+    answers: back there. None for the page's usual next step."""
+    if request.args.get("from") == "check":
+        return url_for("audits.check_answers", audit_id=audit.id)
+    return None
+
+
 def _next_page(audit, section):
+    if (back := _from_check(audit)) is not None:
+        return back
     later = [s for s in audit.template_version.sections if s.position > section.position]
     if later:
         return url_for("audits.edit_section", audit_id=audit.id, position=later[0].position)
@@ -314,11 +323,12 @@ def edit_summary(audit_id):
         else:
             db.session.commit()
             if form.save_continue.data:
-                return redirect(url_for("audits.recommendations", audit_id=audit.id))
+                return redirect(_from_check(audit)
+                                or url_for("audits.recommendations", audit_id=audit.id))
             flash("Your draft has been saved.")
             return redirect(url_for("audits.view_audit", audit_id=audit.id))
     return render_template("audits/summary.html", audit=audit, form=form, conflict=conflict,
-                           page_errors=_errors(form))
+                           page_errors=error_summary(form))
 
 
 def _summary_conflict(audit, form):
@@ -332,8 +342,29 @@ def _summary_conflict(audit, form):
             if (theirs or None) != ((mine or "").strip() or None)]
 
 
-def _people():
-    return db.session.scalars(select(User).where(User.active).order_by(User.name)).all()
+def _owners(case):
+    """Who may own a recommendation: the case team's managers first, then its other
+    members (its social workers), then everyone else active."""
+    managers = list(managers_of(case.team_id))
+    others = db.session.scalars(
+        select(User).where(User.active, User.id.not_in([m.id for m in managers]))
+        .order_by((User.team_id == case.team_id).desc(), User.name)).all()
+    return managers + others
+
+
+def _recommendation_form(audit, **kwargs):
+    return RecommendationForm(_owners(audit.case), {
+        code: actions_workflow.due_days(code) for code in PRIORITIES}, **kwargs)
+
+
+def _owner_missing(form, audit):
+    """The owner rule on the form: refused (with the field's error) when nobody would own
+    the action."""
+    owner_id = int(form.owner_id.data) if form.owner_id.data else None
+    if actions_workflow.lacks_owner(audit.case, owner_id):
+        form.owner_id.errors.append(actions_workflow.NO_OWNER)
+        return True
+    return False
 
 
 def _recommendation_values(form):
@@ -351,8 +382,8 @@ def recommendations(audit_id):
     audit, redirect_response = _editable(audit_id)
     if redirect_response:
         return redirect_response
-    form = RecommendationForm(_people())
-    if form.validate_on_submit():
+    form = _recommendation_form(audit)
+    if form.validate_on_submit() and not _owner_missing(form, audit):
         here = url_for("audits.recommendations", audit_id=audit_id)
         token = form.form_token.data
         if (repeat := once.repeated(token, current_user, here)) is not None:
@@ -369,8 +400,11 @@ def recommendations(audit_id):
         return redirect(here)
     proposed = [a for a in audit.actions if a.status == "proposed"]
     return render_template("audits/recommendations.html", audit=audit, form=form,
-                           proposed=proposed, page_errors=_errors(form),
-                           default_owner=actions_workflow.default_owner(audit.case))
+                           proposed=proposed, page_errors=error_summary(form),
+                           default_owner=actions_workflow.default_owner(audit.case),
+                           priorities=PRIORITIES,
+                           due_days={code: actions_workflow.due_days(code)
+                                     for code in PRIORITIES})
 
 
 def _proposed_action(audit, action_id):
@@ -389,12 +423,12 @@ def edit_recommendation(audit_id, action_id):
     if redirect_response:
         return redirect_response
     action = _proposed_action(audit, action_id)
-    form = RecommendationForm(_people(), obj=action)
+    form = _recommendation_form(audit, obj=action)
     if request.method == "GET":
         form.owner_id.data = str(action.owner_id or "")
         form.version.data = action.row_version
     conflict = None
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _owner_missing(form, audit):
         try:
             workflow.update_recommendation(action, current_user, form.version.data,
                                            **_recommendation_values(form))
@@ -414,7 +448,7 @@ def edit_recommendation(audit_id, action_id):
             flash("Recommendation saved.")
             return redirect(url_for("audits.recommendations", audit_id=audit.id))
     return render_template("audits/recommendation_edit.html", audit=audit, action=action,
-                           form=form, conflict=conflict, page_errors=_errors(form))
+                           form=form, conflict=conflict, page_errors=error_summary(form))
 
 
 @bp.route("/<int:audit_id>/recommendations/<int:action_id>/remove", methods=["POST"])
@@ -434,6 +468,16 @@ def remove_recommendation(audit_id, action_id):
     return redirect(url_for("audits.recommendations", audit_id=audit_id))
 
 
+def _problem_page(audit, problem):
+    if problem.recommendation_id is not None:
+        return url_for("audits.edit_recommendation", audit_id=audit.id,
+                       action_id=problem.recommendation_id)
+    if problem.section_position:
+        return url_for("audits.edit_section", audit_id=audit.id,
+                       position=problem.section_position)
+    return url_for("audits.edit_summary", audit_id=audit.id)
+
+
 @bp.route("/<int:audit_id>/check", methods=["GET", "POST"])
 @login_required
 def check_answers(audit_id):
@@ -448,7 +492,7 @@ def check_answers(audit_id):
         problems = workflow.submission_problems(audit)
         if not problems:
             try:
-                workflow.submit(audit, current_user, form.version.data)
+                told = workflow.submit(audit, current_user, form.version.data)
             except (EditConflict, workflow.WorkflowError):
                 db.session.rollback()
                 if _audit_or_404(audit_id).status == SUBMITTED:
@@ -458,12 +502,10 @@ def check_answers(audit_id):
                       "answers below, then submit again.")
                 return redirect(url_for("audits.check_answers", audit_id=audit_id))
             db.session.commit()
-            return render_template("audits/submitted.html", audit=audit)
-    page_errors = [
+            return render_template("audits/submitted.html", audit=audit, told=told)
+    page_errors = error_summary(form) + [  # a form error here is a tampered hidden field
         {"text": p.message,
-         "href": (url_for("audits.edit_section", audit_id=audit.id, position=p.section_position)
-                  if p.section_position else url_for("audits.edit_summary", audit_id=audit.id))
-         + f"#{p.field_id}"}
+         "href": _problem_page(audit, p) + f"#{p.field_id}"}
         for p in problems
     ]
     return render_template(

@@ -25,6 +25,7 @@ from audit_app.dip_samples.forms import (
     SwapForm,
 )
 from audit_app.extensions import db
+from audit_app.forms import error_summary
 from audit_app.measures.periods import Quarter, quarters_between
 from audit_app.models import (
     Action,
@@ -45,9 +46,6 @@ PAGE_SIZE = 50
 DRAWN_ELSEWHERE = ("This dip sample was changed after you opened the page (drawn in another "
                    "tab, perhaps). Its cases are below.")
 
-
-def _errors(form):
-    return [{"text": field.errors[0], "href": f"#{field.id}"} for field in form if field.errors]
 
 
 def _refused(form, error):
@@ -119,7 +117,7 @@ def new_round():
             db.session.commit()
             flash("Dip sample created. Check the frame, then draw the cases.")
             return redirect(here)
-    return render_template("dip_samples/new.html", form=form, page_errors=_errors(form))
+    return render_template("dip_samples/new.html", form=form, page_errors=error_summary(form))
 
 
 def _round_page(round_, draw_form=None, page_errors=()):
@@ -159,7 +157,7 @@ def draw_round(round_id):
         abort(403)
     form = DrawForm()
     if not form.validate_on_submit():
-        return _round_page(round_, draw_form=form, page_errors=_errors(form))
+        return _round_page(round_, draw_form=form, page_errors=error_summary(form))
     try:
         sampled = rounds.draw(round_, current_user, form.version.data, form.seed.data)
     except rounds.DipSampleError as error:
@@ -210,7 +208,7 @@ def swap_case(sampled_id):
             return redirect(back)
     started = db.session.scalar(select(func.count()).where(
         DipSampleCheck.sampled_case_id == sampled.id))
-    errors = _errors(form) + ([{"text": conflict, "href": "#reference"}] if conflict else [])
+    errors = error_summary(form) + ([{"text": conflict, "href": "#reference"}] if conflict else [])
     return render_template("dip_samples/swap.html", sampled=sampled, form=form, back=back,
                            started=started, page_errors=errors)
 
@@ -292,7 +290,7 @@ def check_action(sampled_id, action_id):
             return redirect(back)
     return render_template("dip_samples/check.html", sampled=sampled, action=action, form=form,
                            conflict=conflict, back=back, today=today(),
-                           completed=action.status == "completed", page_errors=_errors(form))
+                           completed=action.status == "completed", page_errors=error_summary(form))
 
 
 def _saved_message(check, reopened):
@@ -346,4 +344,4 @@ def plan_setting():
             flash("Dip sample plan saved.")
             return redirect(url_for("dip_samples.coverage"))
     return render_template("dip_samples/plan.html", form=form, conflict=conflict,
-                           page_errors=_errors(form))
+                           page_errors=error_summary(form))

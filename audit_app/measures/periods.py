@@ -33,7 +33,8 @@ FIRST_YEAR, LAST_YEAR = DATE_MIN.year, DATE_MAX.year - 1
 def _year(text):
     year = int(text)
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValueError(f"year {year} is out of range")
+        raise ValueError(f"year {year} is out of range: use a year from {FIRST_YEAR} to "
+                         f"{LAST_YEAR}")
     return year
 
 
@@ -51,12 +52,16 @@ class Quarter:
     def parse(cls, code):
         """The quarter for a code like "2022-Q2"; ValueError for anything else."""
         match = _QUARTER.fullmatch(code or "")
-        year = int(match.group(1)) if match else 0
+        if not match:
+            raise ValueError(f"not a quarter code: {code!r}")
+        year = int(match.group(1))
         if DATE_MIN.year - 1 <= year <= DATE_MAX.year:  # so that its days can be made
             quarter = cls(year, int(match.group(2)))
             if in_date_range(quarter.start) and in_date_range(quarter.end):
                 return quarter
-        raise ValueError(f"not a quarter code: {code!r}")
+        first, last = cls.containing(DATE_MIN), cls.containing(DATE_MAX)
+        raise ValueError(f"{code!r} is out of range: use a quarter from {first.code} to "
+                         f"{last.code}")
 
     @property
     def start(self):

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from audit_app import blind_moderation, inputs, once
 from audit_app.authz import roles_required
 from audit_app.extensions import db
+from audit_app.forms import error_summary
 from audit_app.models import (
     Audit,
     AuditTemplate,
@@ -42,10 +43,6 @@ def _round_or_404(round_id):
         abort(404)
     return round_
 
-
-def _errors(form):
-    """Error summary entries, one per field, in form order (date fields link to the day)."""
-    return [{"text": field.errors[0], "href": f"#{field.id}"} for field in form if field.errors]
 
 
 STATUS_CLASSES = {"Not started": "govuk-tag--grey", "In progress": "govuk-tag--light-blue",
@@ -110,7 +107,7 @@ def new_round():
                   "are in.")
             return redirect(here)
     return render_template(
-        "moderation/round_form.html", form=form, page_errors=_errors(form),
+        "moderation/round_form.html", form=form, page_errors=error_summary(form),
         mode_hints=MODE_HINTS,
         method_hint_items=[{"hint": {"text": METHOD_HINTS[m]}} for m in SAMPLING_METHODS],
     )
@@ -187,7 +184,7 @@ def draw_round(round_id):
     round_ = _round_or_404(round_id)
     form = DrawForm()
     if not form.validate_on_submit():
-        return _round_page(round_, draw_form=form, page_errors=_errors(form))
+        return _round_page(round_, draw_form=form, page_errors=error_summary(form))
     try:
         samples, unassigned = rounds.draw(round_, current_user, seed=form.seed.data,
                                           version=form.version.data)
@@ -226,7 +223,7 @@ def redraw_round(round_id):
             _drawn_message(samples, unassigned, round_)
             return redirect(url_for("moderation.view_round", round_id=round_.id))
     return render_template("moderation/round_redraw.html", round=round_, form=form,
-                           started=started, page_errors=errors or _errors(form), **_labels())
+                           started=started, page_errors=errors or error_summary(form), **_labels())
 
 
 @bp.route("/rounds/<int:round_id>/pick", methods=["POST"])
@@ -250,4 +247,4 @@ def pick_audit(round_id):
                   + ("." if sample.moderator_id else ", with no moderator: everyone "
                      "moderating this round wrote its audit."))
             return redirect(url_for("moderation.view_round", round_id=round_.id))
-    return _round_page(round_, pick_form=form, page_errors=_errors(form))
+    return _round_page(round_, pick_form=form, page_errors=error_summary(form))

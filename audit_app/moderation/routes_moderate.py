@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from audit_app.actions.workflow import may_raise_from_moderation
 from audit_app.audits import access as audit_access
 from audit_app.extensions import db
+from audit_app.forms import error_summary
 from audit_app.models import (
     Action,
     Audit,
@@ -38,8 +39,7 @@ def _sample(sample_id):
 
 
 def _form_errors(form, extra=()):
-    entries = [{"text": field.errors[0], "href": f"#{field.id}"} for field in form if field.errors]
-    return entries + list(extra)
+    return error_summary(form) + list(extra)
 
 
 @bp.route("/samples/<int:sample_id>", methods=["GET", "POST"])

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from audit_app import downloads
 from audit_app.authz import roles_required
+from audit_app.blind_moderation import hidden_count
 from audit_app.measures import catalogue, explained
 from audit_app.measures.agreement import (
     FLAG_ALPHA,
@@ -42,16 +43,26 @@ def agreement():
     report = agreement_report(_scope(form), today()) if form.validate() else None
     return render_template(
         "reports/agreement.html", form=form, report=report,
-        scope_lines=services.scope_lines(form) if report else [],
+        scope_lines=_scope_lines(form) if report else [],
         query_args=form.query_args(), percent=percent,
         p_text=p_text, strength=strength, small_sample=SMALL_SAMPLE, flag_alpha=FLAG_ALPHA,
     )
 
 
+def _scope_lines(form):
+    """The filters in words, and what the reader's own blind moderations leave out."""
+    lines = services.scope_lines(form)
+    hidden = hidden_count(current_user.id)
+    if hidden:
+        lines.append(("Left out", f"{hidden} {'audit' if hidden == 1 else 'audits'} you are "
+                                  "moderating blind, until you submit your moderation"))
+    return lines
+
+
 def _report_table():
     form = _valid_form_or_400()
     report = agreement_report(_scope(form), today())
-    return services.report_rows(report, services.scope_lines(form))
+    return services.report_rows(report, _scope_lines(form))
 
 
 @bp.route("/agreement.csv")
