@@ -19,6 +19,10 @@ from audit_app.measures.scope import ALL, BY, Named, Scope
 from audit_app.measures.targets import in_force
 from audit_app.measures.units import UNITS
 
+# The keys of `Result.as_dict`, in order: the measures command's JSON and the feed's columns.
+KEYS = ("measure", "period", "scope", "numerator", "denominator", "value", "ci_low", "ci_high",
+        "target", "status")
+
 
 @dataclass(frozen=True)
 class Result:

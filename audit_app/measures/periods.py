@@ -181,3 +181,9 @@ def quarters_between(first, last):
 
 def financial_year_start(day):
     return Quarter(Quarter.containing(day).year, 1)
+
+
+def last_complete_quarter(day):
+    """The latest quarter that has ended before `day` (a UK day): what reports show unless
+    asked for another."""
+    return Quarter.containing(Quarter.containing(day).start - timedelta(days=1))
