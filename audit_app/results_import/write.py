@@ -13,7 +13,7 @@ What an imported record holds that the file does not give:
 - a new case is in the team of its latest audit in the file, with the opening date the
   file gives, or none;
 - a new account is inactive (nobody can sign in to it), with no roles and no password, named
-  by its email address; an administrator may later activate it.
+  by the part of its email address before the @; an administrator may later activate it.
 """
 
 from dataclasses import dataclass
