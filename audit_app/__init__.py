@@ -87,6 +87,7 @@ def create_app(config_name=None, overrides=None):
     from audit_app.plan.routes import bp as plan_bp
     from audit_app.programmes import bp as programmes_bp
     from audit_app.reports import bp as reports_bp
+    from audit_app.results_import import bp as results_import_bp
 
     auth.init_login_manager(login_manager)
     sso.init_app(app)
@@ -102,6 +103,7 @@ def create_app(config_name=None, overrides=None):
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(actions_bp, url_prefix="/actions")
     app.register_blueprint(dip_samples_bp, url_prefix="/dip-samples")
+    app.register_blueprint(results_import_bp, url_prefix="/import-results")
     app.register_blueprint(plan_bp, url_prefix="/plan")
     app.register_blueprint(feed_bp, url_prefix="/feed")
     cli.register(app)
