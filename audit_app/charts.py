@@ -24,8 +24,8 @@ from audit_app.measures.figures import percent
 WIDTH = 720
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 44, 52  # trend chart margins: axis labels, legend, quarters
 TREND_HEIGHT = 320
-ROW, LABEL_WIDTH, VALUE_WIDTH = 32, 200, 150  # breakdown rows and columns
-LABEL_CHARACTERS = 26  # what fits in LABEL_WIDTH at the charts' font size
+ROW, LABEL_WIDTH, VALUE_WIDTH = 32, 210, 170  # breakdown rows and columns
+LABEL_CHARACTERS = 24  # what fits in LABEL_WIDTH at the charts' font size (16)
 ISOLATED_HALF_WIDTH = 8  # a band around a quarter with no neighbour to join
 
 

@@ -182,7 +182,7 @@ def worklist_for(user):
                              ("All dip samples", url_for("dip_samples.list_rounds"))]))
     if user.has_role("leader", "practice_lead", "moderator"):
         panels.append(Panel("leader", "Performance", "", links=[
-            ("Dashboard", url_for("dashboard.dashboard")),
+            ("Dashboard of headline figures", url_for("dashboard.dashboard")),
             ("Moderation agreement report", url_for("reports.agreement")),
             ("Audit programmes", url_for("programmes.list_programmes")),
             ("All actions", url_for("actions.all_actions")),
