@@ -63,6 +63,10 @@ class Config:
     # Cases each practice lead dip-samples a month (the reference plan says 8); an admin
     # can change it at /dip-samples/plan.
     DIP_SAMPLE_PLAN = int(os.environ.get("DIP_SAMPLE_PLAN", "8"))
+    # Working days to complete an action of each priority when no due date is set.
+    ACTION_DUE_DAYS_HIGH = int(os.environ.get("ACTION_DUE_DAYS_HIGH", "5"))
+    ACTION_DUE_DAYS_MEDIUM = int(os.environ.get("ACTION_DUE_DAYS_MEDIUM", "20"))
+    ACTION_DUE_DAYS_LOW = int(os.environ.get("ACTION_DUE_DAYS_LOW", "40"))
     # Email for notifications, sent by `flask send-email`; unset means home page only.
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

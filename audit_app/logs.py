@@ -90,6 +90,23 @@ def configure(app):
             handler.addFilter(RequestIdFilter())
 
 
+# gunicorn's own words about a bad request name the client's address and quote the request
+# line or URI, query string included.
+_BAD_REQUEST = re.compile(r"Invalid request from ip=[^:]*: (?P<what>[^'\"(:]*)")
+
+
+class GunicornRedactFilter(logging.Filter):
+    """Keeps client addresses and query strings out of gunicorn's error log."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        if match := _BAD_REQUEST.match(message):
+            record.msg, record.args = f"Invalid request: {match['what'].strip()}", ()
+        elif message.startswith("Error handling request "):
+            record.msg, record.args = message.split("?", 1)[0], ()
+        return True
+
+
 class GunicornLogger(glogging.Logger):
     """gunicorn's own lines, and one access line a request, as JSON (gunicorn.conf.py).
 
@@ -102,6 +119,7 @@ class GunicornLogger(glogging.Logger):
         for log in (self.error_log, self.access_log):
             for handler in log.handlers:
                 handler.setFormatter(JsonFormatter())
+        self.error_log.addFilter(GunicornRedactFilter())
 
     def access(self, resp, req, environ, request_time):
         if not self.access_log_enabled:

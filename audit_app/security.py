@@ -100,6 +100,14 @@ def kept_form_data():
     return data
 
 
+def show_kept_problems(form):
+    """Check a kept form to show what is wrong with what was typed. Its CSRF token was not
+    kept (the page has a new one), so that field's complaint is not the user's problem."""
+    form.validate()
+    if "csrf_token" in form:
+        form.csrf_token.errors = []
+
+
 def is_safe_next(target):
     """Only same-site relative paths are followed after sign-in (no open redirects)."""
     if not target:

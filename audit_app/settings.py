@@ -36,6 +36,21 @@ SETTINGS = {
         range(1, 101),
         "Years after a case closed that the free text of its audits is kept",
     ),
+    "due_days_high": (
+        "ACTION_DUE_DAYS_HIGH",
+        range(1, 261),
+        "Working days to complete a high-priority action, unless its due date is set",
+    ),
+    "due_days_medium": (
+        "ACTION_DUE_DAYS_MEDIUM",
+        range(1, 261),
+        "Working days to complete a medium-priority action, unless its due date is set",
+    ),
+    "due_days_low": (
+        "ACTION_DUE_DAYS_LOW",
+        range(1, 261),
+        "Working days to complete a low-priority action, unless its due date is set",
+    ),
     "dip_sample_plan": (
         "DIP_SAMPLE_PLAN",
         range(1, 51),

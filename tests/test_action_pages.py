@@ -364,6 +364,27 @@ def test_qa_sees_actions_whose_owner_left_until_an_admin_reassigns_them(client, 
     assert home_items(client, "orphaned") == []
 
 
+def test_an_admin_gives_owners_to_actions_that_have_none(client, login, users):
+    # Raised before an owner was required, on a team that had no manager.
+    first, second = (open_action(users["auditor"], reference=ref, owner=users["auditor"])
+                     for ref in ("LCS-5921", "LCS-5922"))
+    first.owner_id = second.owner_id = None
+    db.session.commit()
+    login("admin")
+    listing = client.get("/actions/reassign")
+    [row] = [r for r in listing.soup.select("tbody tr") if "No owner" in r.get_text()]
+    assert "2" in row.get_text() and row.find("a", href="/actions/reassign?owner=none")
+    page = "/actions/reassign?owner=none"
+    assert "2 open actions have no owner" in client.get(page).text
+    done = client.submit(page, {"action_ids": [str(first.id), str(second.id)],
+                                "new_owner_id": str(users["manager"].id)})
+    assert done.status_code == 302
+    assert {fresh(first).owner_id, fresh(second).owner_id} == {users["manager"].id}
+    assert "Every open action has an owner." in client.get(page).text
+    assert not any("No owner" in r.get_text()
+                   for r in client.get("/actions/reassign").soup.select("tbody tr"))
+
+
 def test_a_stale_reassignment_reassigns_nothing(client, login, users):
     first, second = (open_action(users["auditor"], reference=ref, owner=users["auditor"])
                      for ref in ("LCS-5911", "LCS-5912"))

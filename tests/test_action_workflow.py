@@ -11,6 +11,7 @@ from audit_app.actions import workflow
 from audit_app.actions.workflow import ActionError
 from audit_app.extensions import db
 from audit_app.models import Action, Event, Notification
+from audit_app.settings import set_setting
 from audit_app.versioning import EditConflict
 from audit_app.workdays import add_working_days
 from tests.action_factories import RAISED_ON, action_template, manager_of, open_action
@@ -337,10 +338,32 @@ def test_a_moderator_raises_an_action_on_their_moderation(moderation, users):
     assert action.source == "moderation" and action.moderation_id == moderation.id
     assert action.audit_id == moderation.audit_id and action.case_id == moderation.audit.case_id
     assert action.owner_id == users["manager"].id and action.raised_by_id == users["moderator"].id
-    assert action.due_on == add_working_days(TODAY, 20) and action.raised_on == TODAY
+    # High priority: 5 working days unless an admin changed it.
+    assert action.due_on == add_working_days(TODAY, 5) and action.raised_on == TODAY
     assert [e.action for e in events(action)] == ["opened"]
     assert notes_for(users["manager"])[-1].subject == (
         f"New action on case {moderation.audit.case.reference}")
+
+
+def test_priority_sets_the_default_due_date_and_an_admin_changes_it(moderation, users):
+    def raised(priority):
+        return workflow.raise_from_moderation(moderation, users["moderator"], "Do it",
+                                              priority=priority, today=TODAY).due_on
+
+    assert [raised(p) for p in ("high", "medium", "low")] == [
+        add_working_days(TODAY, days) for days in (5, 20, 40)]
+    set_setting("due_days_high", "3", 0, actor=users["admin"])
+    assert raised("high") == add_working_days(TODAY, 3)
+
+
+def test_a_moderation_action_with_nobody_to_own_it_is_refused(moderation, users):
+    moderation.audit.case.team.manager_id = None
+    users["manager"].active = False  # nobody else manages the team
+    db.session.commit()
+    assert workflow.default_owner(moderation.audit.case) is None
+    with pytest.raises(ActionError) as refused:
+        workflow.raise_from_moderation(moderation, users["moderator"], "Do it", today=TODAY)
+    assert refused.value.problems == {"owner_id": workflow.NO_OWNER}
 
 
 def test_only_the_moderations_moderator_raises_actions_on_it(moderation, users):

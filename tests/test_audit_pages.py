@@ -7,6 +7,8 @@ import pytest
 from audit_app.extensions import db
 from audit_app.models import Action, Audit, Event, Notification
 from tests import factories
+from tests.conftest import TEST_PASSWORD
+from tests.pages import hidden_inputs
 
 
 @pytest.fixture
@@ -338,3 +340,42 @@ def test_a_tampered_version_on_check_answers_is_said_and_nothing_is_submitted(
     summary = [a.get_text(strip=True) for a in response.soup.select(".govuk-error-summary a")]
     assert any("control characters" in text for text in summary), summary
     assert fresh(audit).status != "submitted"
+
+
+def test_a_section_saved_after_the_idle_timeout_is_kept_across_sign_in(
+        client, login, audit, users, monkeypatch):
+    from audit_app import security
+
+    login("auditor")
+    page = f"/audits/{audit.id}/sections/1"
+    form = client.get(page)
+    later = security.utcnow() + timedelta(minutes=31)
+    monkeypatch.setattr(security, "utcnow", lambda: later)
+    timed_out = client.post(page, data={
+        **hidden_inputs(form.text, page), f"q{qid(audit, 'assessment')}": "Good",
+        "save_draft": "Save as draft"})
+    assert timed_out.headers["Location"].startswith("/sign-in?next=")
+    signed_in = client.submit(timed_out.headers["Location"], {
+        "email": users["auditor"].email, "password": TEST_PASSWORD})
+    back = client.get(signed_in.headers["Location"])
+    assert back.soup.find("input", attrs={"name": f"q{qid(audit, 'assessment')}",
+                                          "checked": True})["value"] == "Good"
+    assert "CSRF" not in back.text  # the kept form's token was not the user's problem
+    assert fresh(audit).answers == []  # kept to be saved again, not saved behind their back
+
+
+def test_change_on_check_answers_returns_to_check_answers_after_saving(client, login, audit):
+    login("auditor")
+    client.submit(f"/audits/{audit.id}/sections/1", section_one(audit))
+    check = client.get(f"/audits/{audit.id}/check")
+    change = check.soup.find("a", href=lambda h: h and "/sections/1?from=check" in h)["href"]
+    page = change.split("#")[0]
+    saved = client.submit(page, section_one(audit, **{f"q{qid(audit, 'plan')}": "Outstanding"}))
+    assert saved.headers["Location"] == f"/audits/{audit.id}/check"
+    summary = check.soup.find("a", href=f"/audits/{audit.id}/summary?from=check")["href"]
+    saved = client.submit(summary, {"overall_grade": "Good", "strengths": "Seen.",
+                                    "areas_for_development": "Plan.", "save_continue": "y"})
+    assert saved.headers["Location"] == f"/audits/{audit.id}/check"
+    # Without the link's mark, the pages go on as before.
+    onward = client.submit(f"/audits/{audit.id}/sections/1", section_one(audit))
+    assert onward.headers["Location"] == f"/audits/{audit.id}/sections/2"

@@ -100,7 +100,8 @@ def test_the_charts_describe_themselves_and_keep_to_the_csp(client, login, count
         assert page.soup.find("style") is None
         assert [s.get("src") for s in page.soup.find_all("script")] == ["/static/app.js"]
         for svg in page.soup.select("svg"):
-            assert svg["role"] == "img" and svg["width"] == "100%" and svg["viewbox"]  # lower case: html.parser
+            # (html.parser gives attribute names in lower case: viewBox is "viewbox")
+            assert svg["role"] == "img" and svg["width"] == "100%" and svg["viewbox"]
             title_id, desc_id = svg["aria-labelledby"].split()
             assert svg.find("title", id=title_id).get_text()
             description = svg.find("desc", id=desc_id).get_text()

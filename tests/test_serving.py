@@ -90,6 +90,8 @@ def test_make_serve_answers_and_logs_json_lines(database_url):
         assert sign_in.status_code == 200 and "<h1" in sign_in.text
         assert "Secure" in sign_in.headers["Set-Cookie"]  # production cookies
         assert requests.get(f"{url}/no-such-page?name=Jo", timeout=30).status_code == 404
+        too_long = requests.get(f"{url}/cases/?q=LCS-888777{'x' * 5000}", timeout=30)
+        assert too_long.status_code == 414  # gunicorn's own refusal, logged by gunicorn
     out, err = process.communicate(timeout=30)
     assert process.returncode == 0
     errors = json_lines("".join(stderr_seen) + err)
@@ -102,6 +104,9 @@ def test_make_serve_answers_and_logs_json_lines(database_url):
     assert all(len(a["request_id"]) >= 8 and a["duration_ms"] >= 0 for a in access)
     assert "LCS-999123" not in out + err and "Jo" not in out  # query strings never logged
     assert not any("127.0.0.1" in json.dumps(a) for a in access)  # nor client addresses
+    assert {"Invalid request: Request Line is too large"} <= {e["message"] for e in errors}
+    logged = "".join(stderr_seen) + err
+    assert "LCS-888777" not in logged and "ip=" not in logged
 
 
 def test_make_serve_refuses_to_start_in_production_without_a_secret_key(database_url):

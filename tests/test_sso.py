@@ -16,6 +16,7 @@ from audit_app.settings import set_setting
 from audit_app.timeutil import utcnow
 from tests.conftest import TEST_PASSWORD, _make_app
 from tests.oidc_provider import CLIENT_ID, sso_app_config, tamper_claims
+from tests.pages import CheckingClient
 
 
 @pytest.fixture
@@ -309,13 +310,22 @@ def test_with_passwords_off_only_the_break_glass_admin_uses_one(client, users, o
 
 
 def test_nothing_changes_when_single_sign_on_is_not_set_up(database_url, users):
+    # Passwords were turned off while single sign-on was set up; then its settings went.
+    set_setting("break_glass_admin", str(users["admin"].id), 0)
+    set_setting("local_passwords", "off", 0)
+    db.session.commit()
     app = _make_app(database_url)
+    app.test_client_class = CheckingClient
     with app.app_context():
         client = app.test_client()
         page = client.get("/sign-in")
         assert "/sign-in/sso" not in page.text and "password" in page.text.lower()
+        assert "break-glass" not in page.text
         assert client.get("/sign-in/sso").status_code == 404
         assert client.get("/sign-in/sso/callback?code=x&state=y").status_code == 404
         assert "sso" not in app.extensions
+        # As the settings page says: without single sign-on, passwords stay on for everyone.
+        assert client.submit("/sign-in", {"email": users["auditor"].email,
+                                          "password": TEST_PASSWORD}).status_code == 302
         db.session.remove()
         db.engine.dispose()

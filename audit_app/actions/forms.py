@@ -77,8 +77,9 @@ class NewActionForm(BaseForm):
     owner_id = SelectField("Owner", widget=GovSelect(), validate_choice=False,
                            description="Defaults to the manager of the case's team.",
                            validators=[one_of_the_choices("Select an owner from the list")])
-    due_on = GovDateField("Due date", description="Leave blank for 20 working days from "
-                          "today. " + DATE_HINT)
+    due_on = GovDateField("Due date", description="Leave blank for the working days from "
+                          "today that an admin has set for its priority (5 for high, 20 for "
+                          "medium and 40 for low unless changed). " + DATE_HINT)
     priority = RadioField("Priority", widget=GovRadioInput(), choices=choices(PRIORITIES.items()),
                           default="medium", validate_choice=False)
     form_token = FormTokenField()

@@ -41,8 +41,8 @@ def _detail(event, names):
     before, after = event.before or {}, event.after or {}
     if event.action in ("proposed", "opened"):
         owner = names.get(after.get("owner_id"), "the case team's manager")
-        due = _day(after.get("due_on")) if after.get("due_on") else "20 working days after "\
-            "submission"
+        due = _day(after.get("due_on")) if after.get("due_on") else "its priority's working "\
+            "days after submission"
         return f"Owner {owner}, due {due}: {after.get('description', '')}"
     if event.action == "completed":
         return f"Done on {_day(after.get('completed_on'))}: {after.get('evidence', '')}"

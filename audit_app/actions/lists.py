@@ -111,6 +111,17 @@ def owners():
         .order_by(User.name, User.id)).all()
 
 
+def unowned(showing, day):
+    """Actions nobody owns (raised when a team had no manager, before that was refused)."""
+    return _listed(select(Action).where(Action.owner_id.is_(None),
+                                        Action.status != PROPOSED), showing, day)
+
+
+def count(query):
+    """How many rows a list's query gives, counted by the database."""
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+
+
 def open_counts(users):
     """{user id: open actions they own}."""
     return dict(db.session.execute(

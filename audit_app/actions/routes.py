@@ -268,17 +268,26 @@ def raise_from_moderation(moderation_id):
                            page_errors=error_summary(form))
 
 
+NOBODY = "none"  # ?owner=none: the open actions with no owner
+
+
 def _open_actions_of(owner):
+    if owner == NOBODY:
+        return db.session.scalars(lists.unowned("open", today())).all()
     return db.session.scalars(lists.owned(owner, "open", today())).all() if owner else []
 
 
 @bp.route("/reassign", methods=["GET", "POST"])
 @roles_required("admin")
 def reassign():
-    """Give one person's open actions to someone else (they are leaving, say)."""
+    """Give one person's open actions to someone else (they are leaving, say), or give
+    owners to open actions that have none."""
     owners = lists.owners()
-    from_id = inputs.whole_number(request.args.get("owner"))
-    current = next((u for u in owners if u.id == from_id), None)
+    if request.args.get("owner") == NOBODY:
+        current = NOBODY
+    else:
+        from_id = inputs.whole_number(request.args.get("owner"))
+        current = next((u for u in owners if u.id == from_id), None)
     actions = _open_actions_of(current)
     form = ReassignForm(actions, [u for u in _active_people() if u is not current])
     if request.method == "GET":
@@ -300,9 +309,13 @@ def reassign():
             form.show_versions(actions)
         else:
             db.session.commit()
-            flash(f"{len(chosen)} action{'s' if len(chosen) > 1 else ''} reassigned from "
-                  f"{current.name}.")
-            return redirect(url_for("actions.reassign", owner=current.id))
+            was = "with no owner" if current == NOBODY else f"from {current.name}"
+            flash(f"{len(chosen)} action{'s' if len(chosen) > 1 else ''} {was} reassigned.")
+            return redirect(url_for("actions.reassign",
+                                    owner=NOBODY if current == NOBODY else current.id))
     return render_template("actions/reassign.html", form=form, owners=owners, current=current,
-                           actions=actions, conflict=conflict, page_errors=error_summary(form),
-                           today=today(), open_counts=lists.open_counts(owners))
+                           nobody=NOBODY, actions=actions, conflict=conflict,
+                           page_errors=error_summary(form), today=today(),
+                           open_counts=lists.open_counts(owners),
+                           unowned_count=0 if current else lists.count(
+                               lists.unowned("open", today())))

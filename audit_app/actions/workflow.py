@@ -25,6 +25,7 @@ from audit_app.models.actions import (
     VERIFIED_PARTLY,
 )
 from audit_app.notify import notify
+from audit_app.settings import get_setting
 from audit_app.team_managers import managers_of, manages
 from audit_app.templating import format_date
 from audit_app.timeutil import today as uk_today
@@ -34,7 +35,6 @@ from audit_app.workdays import add_working_days
 
 # A recommendation is due this many working days after the audit is submitted; an action
 # raised from a moderation, this many after it is raised.
-WORKING_DAYS_TO_COMPLETE = 20
 TEXT_MAX = 4000
 # A due date further ahead than this is taken for a typing mistake.
 FURTHEST_DUE = timedelta(days=2 * 365)
@@ -189,6 +189,27 @@ def default_owner(case):
     return next(iter(managers_of(case.team_id)), None)
 
 
+NO_OWNER = ("Choose an owner: the case's team has no active manager to own the action "
+            "by default")
+
+
+def lacks_owner(case, owner_id):
+    """True when an action on `case` would have no owner: none chosen, and its team has no
+    active manager to own it by default. Such an action is refused, never left unowned."""
+    return owner_id is None and default_owner(case) is None
+
+
+def due_days(priority):
+    """Working days to complete an action of this priority when no due date is set: the
+    admin's setting (5 high, 20 medium, 40 low unless changed)."""
+    return int(get_setting(f"due_days_{priority}"))
+
+
+def default_due_on(priority, day):
+    """The due date of an action of this priority raised on `day`."""
+    return add_working_days(day, due_days(priority))
+
+
 def _opened_event(action, user):
     record("action", action.id, "opened", None, {
         "source": action.source, "description": action.description,
@@ -204,14 +225,13 @@ def _tell_owner(action, subject, body):
 
 def open_recommendations(audit, user, day):
     """On submission: the audit's proposed recommendations become open actions, owned by
-    the case team's manager unless the auditor named someone, due 20 working days after
-    `day` (the UK day of submission) unless the auditor set a date."""
+    the case team's manager unless the auditor named someone, due the priority's working
+    days after `day` (the UK day of submission) unless the auditor set a date."""
     proposed = [a for a in audit.actions if a.status == PROPOSED]
     owner = default_owner(audit.case) if proposed else None
     for action in proposed:
-        action.status = OPEN
-        action.raised_on = day
-        action.due_on = action.due_on or add_working_days(day, WORKING_DAYS_TO_COMPLETE)
+        due_on = action.due_on or default_due_on(action.priority, day)  # reads a setting
+        action.status, action.raised_on, action.due_on = OPEN, day, due_on
         if action.owner_id is None and owner is not None:
             action.owner_id = owner.id
         _opened_event(action, user)
@@ -224,12 +244,13 @@ def _new_open_action(user, description, owner_id, due_on, priority, today, **lin
     if due_on is not None:
         problems.update(due_date_problem(due_on, today))
     _priority(priority, problems)
+    if owner is None and "owner_id" not in problems:
+        if lacks_owner(links["case"], None):
+            problems["owner_id"] = NO_OWNER
+        owner = default_owner(links["case"])
     _refuse(problems)
-    case = links["case"]
-    if owner is None:
-        owner = default_owner(case)
     action = Action(description=description, owner=owner, raised_by_id=user.id,
-                    due_on=due_on or add_working_days(today, WORKING_DAYS_TO_COMPLETE),
+                    due_on=due_on or default_due_on(priority, today),
                     priority=priority, status=OPEN, raised_on=today, **links)
     db.session.add(action)
     db.session.flush()

@@ -302,6 +302,36 @@ class RetentionSettingsForm(BaseForm):
     submit = SubmitField("Save retention period", widget=GovSubmitInput())
 
 
+def _working_days(form, field):
+    text = (field.data or "").strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 3 and 1 <= int(text) <= 260):
+        raise ValidationError(f"{field.label.text} must be a whole number of working days "
+                              "from 1 to 260")
+    field.data = str(int(text))
+
+
+def _due_days_field(priority):
+    return StringField(
+        f"{priority}-priority actions", widget=GovTextInput(),
+        validators=[InputRequired(message=f"Enter the working days for {priority.lower()}-"
+                                          "priority actions"), _working_days])
+
+
+class ActionSettingsForm(BaseForm):
+    keys = ("due_days_high", "due_days_medium", "due_days_low")
+    subjects = {"due_days_high": "High-priority actions",
+                "due_days_medium": "Medium-priority actions",
+                "due_days_low": "Low-priority actions"}
+
+    due_days_high = _due_days_field("High")
+    due_days_high_version = VersionField()
+    due_days_medium = _due_days_field("Medium")
+    due_days_medium_version = VersionField()
+    due_days_low = _due_days_field("Low")
+    due_days_low_version = VersionField()
+    submit = SubmitField("Save due dates", widget=GovSubmitInput())
+
+
 class SubjectAccessForm(BaseForm):
     reference = StringField(
         "Case reference",

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from audit_app import blind_moderation, downloads, inputs, once, retention, subject_access
 from audit_app.admin import bp, services
 from audit_app.admin.forms import (
+    ActionSettingsForm,
     EventFilterForm,
     NewUserForm,
     RetentionSettingsForm,
@@ -330,6 +331,12 @@ def sign_in_settings():
 def retention_settings():
     return _settings_page(RetentionSettingsForm(), "admin/retention_settings.html",
                           due=len(retention.due_cases()))
+
+
+@bp.route("/settings/actions", methods=["GET", "POST"])
+@roles_required("admin")
+def action_settings():
+    return _settings_page(ActionSettingsForm(), "admin/action_settings.html")
 
 
 @bp.route("/subject-access", methods=["GET", "POST"])

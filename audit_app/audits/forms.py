@@ -237,9 +237,7 @@ class RecommendationForm(BaseForm):
     owner_id = SelectField("Owner", widget=GovSelect(),
                            description="Defaults to the manager of the case's team.",
                            validators=[Optional()])
-    due_on = GovDateField(
-        "Due date", description="For example, 27 3 2027. Leave blank for 20 working days "
-        "after the audit is submitted.", validators=[Optional()])
+    due_on = GovDateField("Due date", validators=[Optional()])
     priority = RadioField("Priority", widget=GovRadioInput(), choices=choices(PRIORITIES.items()),
                           default="medium",
                           validators=[InputRequired(message="Select the priority")])
@@ -247,11 +245,16 @@ class RecommendationForm(BaseForm):
     form_token = FormTokenField()
     submit = SubmitField("Save recommendation", widget=GovSubmitInput())
 
-    def __init__(self, people, *args, **kwargs):
+    def __init__(self, people, due_days, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.owner_id.choices = choices(
             ((u.id, f"{u.name} ({u.email})") for u in people), blank="Manager of the case's team"
         )
+        self.due_on.description = (
+            "For example, 27 3 2027. Leave blank for the priority's working days after the "
+            "audit is submitted: " + ", ".join(
+                f"{days} for {PRIORITIES[code].lower()}" for code, days in due_days.items())
+            + ".")
 
 
 class SubmitAuditForm(BaseForm):

@@ -26,8 +26,10 @@ from audit_app.eventlog import record
 from audit_app.extensions import db
 from audit_app.forms import error_summary
 from audit_app.models import Action, Audit, AuditResponse, Escalation, TemplateVersion, User
+from audit_app.models.actions import PRIORITIES
 from audit_app.models.audits import AUDIT_STATUSES, SUBMITTED
-from audit_app.security import kept_form_data
+from audit_app.security import kept_form_data, show_kept_problems
+from audit_app.team_managers import managers_of
 from audit_app.timeutil import today
 from audit_app.versioning import EditConflict
 
@@ -193,7 +195,7 @@ def edit_section(audit_id, position):
             flash("Your draft has been saved.")
             return redirect(url_for("audits.view_audit", audit_id=audit.id))
     elif kept is not None:
-        form.validate()  # show what was kept, with any problems it has
+        show_kept_problems(form)
     sections = audit.template_version.sections
     return render_template(
         "audits/section.html", audit=audit, section=section, form=form, conflict=conflict,
@@ -240,7 +242,17 @@ def autosave_section(audit_id, position):
     return jsonify(saved=True, version=audit.row_version, message="Draft saved")
 
 
+def _from_check(audit):
+    """Where "Save and continue" goes from a page opened by a "Change" link on check
+    answers: back there. None for the page's usual next step."""
+    if request.args.get("from") == "check":
+        return url_for("audits.check_answers", audit_id=audit.id)
+    return None
+
+
 def _next_page(audit, section):
+    if (back := _from_check(audit)) is not None:
+        return back
     later = [s for s in audit.template_version.sections if s.position > section.position]
     if later:
         return url_for("audits.edit_section", audit_id=audit.id, position=later[0].position)
@@ -278,7 +290,8 @@ def edit_summary(audit_id):
         else:
             db.session.commit()
             if form.save_continue.data:
-                return redirect(url_for("audits.recommendations", audit_id=audit.id))
+                return redirect(_from_check(audit)
+                                or url_for("audits.recommendations", audit_id=audit.id))
             flash("Your draft has been saved.")
             return redirect(url_for("audits.view_audit", audit_id=audit.id))
     return render_template("audits/summary.html", audit=audit, form=form, conflict=conflict,
@@ -296,8 +309,29 @@ def _summary_conflict(audit, form):
             if (theirs or None) != ((mine or "").strip() or None)]
 
 
-def _people():
-    return db.session.scalars(select(User).where(User.active).order_by(User.name)).all()
+def _owners(case):
+    """Who may own a recommendation: the case team's managers first, then its other
+    members (its social workers), then everyone else active."""
+    managers = list(managers_of(case.team_id))
+    others = db.session.scalars(
+        select(User).where(User.active, User.id.not_in([m.id for m in managers]))
+        .order_by((User.team_id == case.team_id).desc(), User.name)).all()
+    return managers + others
+
+
+def _recommendation_form(audit, **kwargs):
+    return RecommendationForm(_owners(audit.case), {
+        code: actions_workflow.due_days(code) for code in PRIORITIES}, **kwargs)
+
+
+def _owner_missing(form, audit):
+    """The owner rule on the form: refused (with the field's error) when nobody would own
+    the action."""
+    owner_id = int(form.owner_id.data) if form.owner_id.data else None
+    if actions_workflow.lacks_owner(audit.case, owner_id):
+        form.owner_id.errors.append(actions_workflow.NO_OWNER)
+        return True
+    return False
 
 
 def _recommendation_values(form):
@@ -315,8 +349,8 @@ def recommendations(audit_id):
     audit, redirect_response = _editable(audit_id)
     if redirect_response:
         return redirect_response
-    form = RecommendationForm(_people())
-    if form.validate_on_submit():
+    form = _recommendation_form(audit)
+    if form.validate_on_submit() and not _owner_missing(form, audit):
         here = url_for("audits.recommendations", audit_id=audit_id)
         token = form.form_token.data
         if (repeat := once.repeated(token, current_user, here)) is not None:
@@ -334,7 +368,10 @@ def recommendations(audit_id):
     proposed = [a for a in audit.actions if a.status == "proposed"]
     return render_template("audits/recommendations.html", audit=audit, form=form,
                            proposed=proposed, page_errors=error_summary(form),
-                           default_owner=actions_workflow.default_owner(audit.case))
+                           default_owner=actions_workflow.default_owner(audit.case),
+                           priorities=PRIORITIES,
+                           due_days={code: actions_workflow.due_days(code)
+                                     for code in PRIORITIES})
 
 
 def _proposed_action(audit, action_id):
@@ -353,12 +390,12 @@ def edit_recommendation(audit_id, action_id):
     if redirect_response:
         return redirect_response
     action = _proposed_action(audit, action_id)
-    form = RecommendationForm(_people(), obj=action)
+    form = _recommendation_form(audit, obj=action)
     if request.method == "GET":
         form.owner_id.data = str(action.owner_id or "")
         form.version.data = action.row_version
     conflict = None
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _owner_missing(form, audit):
         try:
             workflow.update_recommendation(action, current_user, form.version.data,
                                            **_recommendation_values(form))
@@ -398,6 +435,16 @@ def remove_recommendation(audit_id, action_id):
     return redirect(url_for("audits.recommendations", audit_id=audit_id))
 
 
+def _problem_page(audit, problem):
+    if problem.recommendation_id is not None:
+        return url_for("audits.edit_recommendation", audit_id=audit.id,
+                       action_id=problem.recommendation_id)
+    if problem.section_position:
+        return url_for("audits.edit_section", audit_id=audit.id,
+                       position=problem.section_position)
+    return url_for("audits.edit_summary", audit_id=audit.id)
+
+
 @bp.route("/<int:audit_id>/check", methods=["GET", "POST"])
 @login_required
 def check_answers(audit_id):
@@ -412,7 +459,7 @@ def check_answers(audit_id):
         problems = workflow.submission_problems(audit)
         if not problems:
             try:
-                workflow.submit(audit, current_user, form.version.data)
+                told = workflow.submit(audit, current_user, form.version.data)
             except (EditConflict, workflow.WorkflowError):
                 db.session.rollback()
                 if _audit_or_404(audit_id).status == SUBMITTED:
@@ -422,12 +469,10 @@ def check_answers(audit_id):
                       "answers below, then submit again.")
                 return redirect(url_for("audits.check_answers", audit_id=audit_id))
             db.session.commit()
-            return render_template("audits/submitted.html", audit=audit)
+            return render_template("audits/submitted.html", audit=audit, told=told)
     page_errors = error_summary(form) + [  # a form error here is a tampered hidden field
         {"text": p.message,
-         "href": (url_for("audits.edit_section", audit_id=audit.id, position=p.section_position)
-                  if p.section_position else url_for("audits.edit_summary", audit_id=audit.id))
-         + f"#{p.field_id}"}
+         "href": _problem_page(audit, p) + f"#{p.field_id}"}
         for p in problems
     ]
     return render_template(

@@ -9,7 +9,7 @@ so of two saves from the same page exactly one wins and the other is an EditConf
 from dataclasses import dataclass
 from datetime import date
 
-from audit_app.actions.workflow import open_recommendations
+from audit_app.actions.workflow import lacks_owner, open_recommendations
 from audit_app.eventlog import record
 from audit_app.extensions import db
 from audit_app.models import Action, Answer, Audit
@@ -32,6 +32,7 @@ class Problem:
     message: str
     section_position: int | None
     field_id: str
+    recommendation_id: int | None = None  # fixed on that recommendation's page
 
 
 def _require_editable(audit):
@@ -189,10 +190,20 @@ def submission_problems(audit):
                     section.position, f"q{question.id}_evidence"))
     if version.has_overall and not audit.overall_grade:
         problems.append(Problem("Select the overall judgement", None, "overall_grade"))
+    unowned = [a for a in audit.actions if a.status == PROPOSED and a.owner_id is None]
+    if unowned and lacks_owner(audit.case, None):
+        problems.extend(Problem(f"Choose an owner for the recommendation \u201c"
+                                f"{_shortened(a.description)}\u201d: the case's team has no "
+                                "active manager", None, "owner_id", a.id) for a in unowned)
     return problems
 
 
+def _shortened(text, length=60):
+    return text if len(text) <= length else text[:length - 1].rstrip() + "\u2026"
+
+
 def submit(audit, user, submitted_version, today=None):
+    """Submit the audit; returns the people told it is ready to read (maybe nobody)."""
     if audit.auditor_id != user.id:
         raise WorkflowError("Only the allocated auditor can submit this audit.")
     _claim_draft(audit, submitted_version)
@@ -205,7 +216,7 @@ def submit(audit, user, submitted_version, today=None):
     open_recommendations(audit, user, today or audit.audited_on)
     record("audit", audit.id, "submitted", {"status": before}, {"status": SUBMITTED},
            actor=user)
-    _tell_case_team(audit)
+    return _tell_case_team(audit)
 
 
 def _tell_case_team(audit):
@@ -220,6 +231,7 @@ def _tell_case_team(audit):
         notify(person, f"Audit of case {reference} submitted",
                f"The audit of case {reference} has been submitted. You can read it and add "
                "your response.", link)
+    return recipients
 
 
 def return_to_auditor(audit, user, reason, submitted_version):

@@ -16,7 +16,9 @@ def sso_configured():
 
 
 def passwords_on():
-    return get_setting("local_passwords") == "on"
+    """Passwords may be turned off only while single sign-on is set up: if its settings are
+    ever lost, everyone can still sign in with a password (as the settings page says)."""
+    return not sso_configured() or get_setting("local_passwords") == "on"
 
 
 def break_glass_admin():

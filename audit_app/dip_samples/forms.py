@@ -122,8 +122,9 @@ class CheckForm(BaseForm):
                                           "team's manager.")
     follow_up_due_on = GovDateField("Follow-up due date (optional)",
                                     subject="The follow-up due date",
-                                    description="Leave blank for 20 working days from today. "
-                                                + DATE_HINT)
+                                    description="Leave blank for the working days from "
+                                                "today set for a medium-priority action (20 "
+                                                "unless an admin changed it). " + DATE_HINT)
     version = VersionField()
     form_token = FormTokenField()
     submit = SubmitField("Save check", widget=GovSubmitInput())
