@@ -81,9 +81,11 @@ def create_app(config_name=None, overrides=None):
     from audit_app.cases import bp as cases_bp
     from audit_app.dashboard import bp as dashboard_bp
     from audit_app.dip_samples import bp as dip_samples_bp
+    from audit_app.feed import bp as feed_bp
     from audit_app.health import bp as health_bp
     from audit_app.main import bp as main_bp
     from audit_app.moderation import bp as moderation_bp
+    from audit_app.plan.routes import bp as plan_bp
     from audit_app.programmes import bp as programmes_bp
     from audit_app.reports import bp as reports_bp
 
@@ -102,6 +104,8 @@ def create_app(config_name=None, overrides=None):
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(actions_bp, url_prefix="/actions")
     app.register_blueprint(dip_samples_bp, url_prefix="/dip-samples")
+    app.register_blueprint(plan_bp, url_prefix="/plan")
+    app.register_blueprint(feed_bp, url_prefix="/feed")
     cli.register(app)
     templating.register(app)
 

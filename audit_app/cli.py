@@ -16,6 +16,7 @@ from audit_app.cases.cli import import_cases
 from audit_app.extensions import db
 from audit_app.measures.cli import measures
 from audit_app.models import ROLES, AuditTemplate, Team
+from audit_app.plan.seed import load_plan
 
 
 @click.command("create-user")
@@ -53,8 +54,8 @@ def create_user(email, name, roles, team, password):
 @click.option("--if-empty", is_flag=True, help="Do nothing when there are users already.")
 @with_appcontext
 def seed_demo(if_empty):
-    """Load the demo organisation, one account per role, demo activity and the reference
-    action plan's targets."""
+    """Load the demo organisation, one account per role, demo activity, and the reference
+    action plan with its targets."""
     saved = Path(current_app.instance_path) / "demo-password.txt"
     password = demo.demo_password(os.environ.get("DEMO_PASSWORD"), saved)
     if not demo.is_empty():
@@ -67,6 +68,7 @@ def seed_demo(if_empty):
             select(AuditTemplate).where(AuditTemplate.slug == "whole-case-file"))
         demo_activity.seed_activity(template, demo_activity.demo_users())
         load_reference_targets()
+        load_plan()
         db.session.commit()
     click.echo(f"Demo accounts (password: {password}):")
     for email in demo.demo_emails():

@@ -112,10 +112,13 @@ def seed_activity(template, users, seed=2026, case_count=60, audit_count=14,
         db.session.flush()
         if number < audit_count - 3:
             _answer(audit, auditor, rng)
+        # The team's manager owns it by default; a team without one needs someone named.
+        owner_id = None if actions_workflow.default_owner(case) else users["manager"].id
         if number < submitted_count:
             if number % 3 == 0:
                 workflow.add_recommendation(audit, auditor, "Update the child's plan with "
-                                            "timescales for each action.", None, None, "high")
+                                            "timescales for each action.", owner_id, None,
+                                            "high")
             else:
                 actions.append(workflow.add_recommendation(
                     audit, auditor, "Record the child's wishes and feelings in the plan.",
@@ -124,7 +127,7 @@ def seed_activity(template, users, seed=2026, case_count=60, audit_count=14,
             audit.submitted_at = datetime(2026, 9, 10, 10, 0) + timedelta(hours=number)
         elif number < audit_count - 3:
             workflow.add_recommendation(audit, auditor, "Check the chronology is up to date.",
-                                        None, None, "low")  # proposed until submitted
+                                        owner_id, None, "low")  # proposed until submitted
         audits.append(audit)
     moderations = _moderation_round(audits[:submitted_count], users, name)
     _take_actions_through_every_state(actions, moderations, users)
@@ -190,8 +193,10 @@ def _take_actions_through_every_state(actions, moderations, users):
                                          date(2026, 10, 30), "Waiting for the review meeting.",
                                          today=date(2026, 9, 20))
     if moderations:
+        case = moderations[0].audit.case
         actions_workflow.raise_from_moderation(
             moderations[0], users["moderator"], "Make each action in the plan SMART.",
+            owner_id=None if actions_workflow.default_owner(case) else users["manager"].id,
             priority="high", today=date(2026, 10, 1))
 
 

@@ -1,7 +1,8 @@
 """CSV and Excel downloads that open cleanly in Excel and cannot run formulas.
 
-Every CSV or XLSX file the app writes goes through `csv_response` or `xlsx_response`, so
-every cell is escaped by `safe`; the case importer reads cells back through `unescape`.
+Every CSV or XLSX file the app writes goes through `csv_response`, `xlsx_response` or (for a
+streamed download) `csv_chunks`, so every cell is escaped by `safe`; the case importer reads
+cells back through `unescape`.
 """
 
 import csv
@@ -22,6 +23,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A leading ' is escaped too, so that `unescape` can always undo `safe`.
 ESCAPED_START = (*FORMULA_START, "'")
 MIN_WIDTH, MAX_WIDTH = 8, 60
+CHUNK_SIZE = 64 * 1024  # characters of a streamed CSV sent at a time
 
 
 def safe(value):
@@ -52,14 +54,26 @@ def _attachment(filename):
     return {"Content-Disposition": f"attachment; filename={filename}"}
 
 
-def csv_text(columns, rows):
+def csv_chunks(columns, rows, chunk_size=None):
+    """The CSV file in pieces of about `chunk_size` (CHUNK_SIZE) characters, for a download
+    streamed as `rows` (any iterable) are read."""
+    chunk_size = chunk_size or CHUNK_SIZE
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
+    # The byte-order mark tells Excel the file is UTF-8 (names with accents, en dashes).
+    out.write("\ufeff")
     writer.writerow([safe(c) for c in columns])
     for row in rows:
         writer.writerow([safe(_text(value)) for value in row])
-    # The byte-order mark tells Excel the file is UTF-8 (names with accents, en dashes).
-    return "\ufeff" + out.getvalue()
+        if out.tell() >= chunk_size:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
+
+
+def csv_text(columns, rows):
+    return "".join(csv_chunks(columns, rows))
 
 
 def csv_response(filename, columns, rows):

@@ -23,6 +23,7 @@ NAVIGATION = [
     ("Moderation", "moderation.list_rounds", ("moderator", "admin", "leader")),
     ("Dip samples", "dip_samples.list_rounds", ("practice_lead", "moderator", "admin", "leader")),
     ("Reports", "reports.agreement", ("moderator", "admin", "leader", "practice_lead")),
+    ("Action plan", "plan.plan", ("leader", "moderator", "admin")),
     ("Users", "admin.users", ("admin",)),
     ("Teams", "admin.teams", ("admin",)),
     ("Templates", "audit_templates.list_templates", ("admin",)),

@@ -440,8 +440,9 @@ class Driver:
             values = QUERY_VALUES if self.first_user(path, "GET") else QUERY_VALUES[:1]
             for label in values:
                 query = urlencoded([(name, VALUE[label]) for name in sorted(names)]).decode()
-                self.send("GET", path, f"every parameter {label}", cases=len(names),
-                          query_string=query)
+                # In place of any query string the matrix's path has (the feed's ?period=).
+                self.send("GET", urlsplit(path).path, f"every parameter {label}",
+                          cases=len(names), query_string=query)
 
     def drive_ids(self):
         """Every route's URL ids, out of range: a 404 (or a refusal), never a 500."""

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from audit_app.admin import targets as services
 from audit_app.extensions import db
 from audit_app.measures.targets import in_force
-from audit_app.models import Event, Target
+from audit_app.models import Event, Recommendation, Target
 from tests import factories
 from tests.concurrency import at_once
 from tests.test_double_posts import assert_one_outcome, count
@@ -169,3 +169,4 @@ def test_seed_demo_loads_the_reference_targets(app, tmp_path):
         "good_or_better", [("cohort", "homeless_16_17")]).rate == 0.9
     assert in_force(["good_or_better"], q2_end).find("good_or_better").rate == 0.7
     assert count(Event, Event.entity_type == "target", Event.action == "created") == 13
+    assert count(Recommendation) == 8  # and the action plan (tests/test_plan_position.py)

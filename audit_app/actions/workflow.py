@@ -274,11 +274,14 @@ def raise_from_moderation(moderation, user, description, owner_id=None, due_on=N
 def raise_follow_up(action, user, description, owner_id=None, due_on=None,
                     priority="medium", today=None):
     """A practice lead's follow-up to an action a dip sample found partly or not followed
-    up. It keeps the earlier action's audit and case, and links back to it."""
+    up. It keeps the earlier action's audit and case, and links back to it. Its owner is
+    the case team's manager, or, if the team has none, the earlier action's owner."""
     if not may_raise_follow_up(user, action):
         raise ActionError("A follow-up is raised only from a dip sample that found the "
                           "action partly or not followed up.")
     bump(action)  # follow-ups of one action take turns; pages showing it are now stale
+    if lacks_owner(action.case, owner_id):  # no team manager: whoever owned the first one
+        owner_id = action.owner_id
     return _new_open_action(user, description, owner_id, due_on, priority, today or uk_today(),
                             source=FROM_DIP_SAMPLE, follow_up_of=action, audit=action.audit,
                             case=action.case)

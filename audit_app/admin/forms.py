@@ -175,6 +175,10 @@ class PercentField(Field):
 
     widget = GovTextInput()
 
+    def __init__(self, label=None, validators=None, subject="Target", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.subject = subject  # how its message names it
+
     def process_formdata(self, valuelist):
         text = ((valuelist[0] if valuelist else "") or "").strip()
         self.raw_data = [text]  # spaces only is nothing typed, for InputRequired
@@ -183,7 +187,7 @@ class PercentField(Field):
             return
         match = _PERCENT.match(text)
         if not match:
-            raise ValueError("Target must be a percentage, like 90 or 92.5")
+            raise ValueError(f"{self.subject} must be a percentage, like 90 or 92.5")
         self.data = float(match.group(1)) / 100
 
     def _value(self):

@@ -2,7 +2,7 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from audit_app.auth import routes  # noqa: E402,F401
+from audit_app.auth import api_tokens, routes  # noqa: E402,F401
 
 
 def init_login_manager(manager):

@@ -1,8 +1,14 @@
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
-from wtforms import EmailField, PasswordField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovPasswordInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitField
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
-from audit_app.forms import BaseForm
+from audit_app.feed.tokens import LIFETIMES, NAME_LENGTH
+from audit_app.forms import BaseForm, FormTokenField, choices
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -60,3 +66,25 @@ class ChangePasswordForm(BaseForm):
     def validate_new_password(self, field):
         if self.current_password.data and field.data == self.current_password.data:
             raise ValidationError("New password must be different from your current password")
+
+
+class ApiTokenForm(BaseForm):
+    name = StringField(
+        "Name",
+        widget=GovTextInput(),
+        description="What the token is for, so you can tell your tokens apart, for example "
+                    "\"Power BI headline report\"",
+        validators=[InputRequired(message="Enter a name for the token"),
+                    Length(max=NAME_LENGTH)],
+    )
+    lifetime = RadioField(
+        "Expires after",
+        widget=GovRadioInput(),
+        choices=choices((str(days), words) for days, words in LIFETIMES.items()),
+        validators=[InputRequired(message="Select when the token expires")],
+    )
+    form_token = FormTokenField()
+    submit = SubmitField("Create token", widget=GovSubmitInput())
+
+    def days(self):
+        return int(self.lifetime.data)

@@ -10,6 +10,7 @@ from audit_app.actions import lists as action_lists
 from audit_app.audits import access, escalations
 from audit_app.dip_samples import rounds as dip_rounds
 from audit_app.extensions import db
+from audit_app.feed.tokens import FEED_ROLES
 from audit_app.models import Audit, Case, Moderation, ModerationSample
 from audit_app.models.audits import ALLOCATED, IN_PROGRESS, RETURNED, SUBMITTED
 from audit_app.notify import unread_for
@@ -187,6 +188,10 @@ def worklist_for(user):
             ("Audit programmes", url_for("programmes.list_programmes")),
             ("All actions", url_for("actions.all_actions")),
             ("Dip sample coverage", url_for("dip_samples.coverage")),
+        ]))
+    if user.has_role(*FEED_ROLES):
+        panels.append(Panel("feed", "Power BI and Excel", "", links=[
+            ("Your API tokens for the figures feed", url_for("auth.api_tokens")),
         ]))
     if user.has_role("admin"):
         panels.append(

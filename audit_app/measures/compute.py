@@ -23,6 +23,10 @@ from audit_app.measures.targets import in_force, in_force_on
 from audit_app.measures.units import UNITS
 from audit_app.models import Audit
 
+# The keys of `Result.as_dict`, in order: the measures command's JSON and the feed's columns.
+KEYS = ("measure", "period", "scope", "numerator", "denominator", "value", "ci_low", "ci_high",
+        "target", "status")
+
 
 @dataclass(frozen=True)
 class Result:

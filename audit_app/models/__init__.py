@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per part of the domain."""
 
 from audit_app.models.actions import Action
+from audit_app.models.api_tokens import ApiToken
 from audit_app.models.audits import Answer, Audit, AuditResponse, Escalation
 from audit_app.models.cases import COHORTS, Case, CaseCohort
 from audit_app.models.dip_samples import DipSampleCase, DipSampleCheck, DipSampleRound
@@ -16,6 +17,14 @@ from audit_app.models.moderation import (
 )
 from audit_app.models.notifications import Notification, Setting
 from audit_app.models.org import Service, Team
+from audit_app.models.plan import (
+    EnteredFigure,
+    OutcomeMeasure,
+    PlanAction,
+    PlanTarget,
+    ProgressUpdate,
+    Recommendation,
+)
 from audit_app.models.programmes import Programme, ProgrammeDraw
 from audit_app.models.reminders import ReminderDigest
 from audit_app.models.targets import Target
@@ -31,6 +40,7 @@ __all__ = [
     "COHORTS",
     "ROLES",
     "Action",
+    "ApiToken",
     "Answer",
     "Audit",
     "AuditResponse",
@@ -41,6 +51,7 @@ __all__ = [
     "DipSampleCase",
     "DipSampleCheck",
     "DipSampleRound",
+    "EnteredFigure",
     "Escalation",
     "Event",
     "FormPost",
@@ -50,8 +61,13 @@ __all__ = [
     "ModerationRound",
     "ModerationSample",
     "Notification",
+    "OutcomeMeasure",
+    "PlanAction",
+    "PlanTarget",
     "Programme",
     "ProgrammeDraw",
+    "ProgressUpdate",
+    "Recommendation",
     "ReminderDigest",
     "Service",
     "Setting",
