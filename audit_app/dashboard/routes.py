@@ -70,7 +70,8 @@ def _left_out():
 def _page(template, form, **context):
     return render_template(
         template, form=form, args=form.query_args(), percent=percent, p_text=p_text,
-        small_sample=SMALL_SAMPLE, left_out=_left_out(), **context)
+        small_sample=SMALL_SAMPLE, trend_quarters=headline.TREND_QUARTERS,
+        left_out=_left_out(), **context)
 
 
 @bp.route("/")
