@@ -184,6 +184,7 @@ def worklist_for(user):
     import_results = ("Import historical audit results", url_for("results_import.upload"))
     if user.has_role("leader", "practice_lead", "moderator"):
         panels.append(Panel("leader", "Performance", "", links=[
+            ("Dashboard of headline figures", url_for("dashboard.dashboard")),
             ("Moderation agreement report", url_for("reports.agreement")),
             ("Audit programmes", url_for("programmes.list_programmes")),
             ("All actions", url_for("actions.all_actions")),
