@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from audit_app.demo_activity import demo_users, seed_activity
 from audit_app.extensions import db
@@ -28,6 +28,7 @@ from audit_app.measures.scope import ALL, Scope, find_scope
 from audit_app.measures.targets import in_force_on
 from tests import factories
 from tests.moderation_factories import make_target
+from tests.queries import statements
 from tests.test_measures import hand_counted, people  # noqa: F401 (a fixture)
 
 Q2 = Quarter(2022, 2)
@@ -112,10 +113,8 @@ def test_targets_in_force_on_several_days_in_one_query(people, app):  # noqa: F8
                 scope_ref="7")
     db.session.commit()
     days = [date(2021, 8, 31), date(2022, 8, 31), date(2022, 9, 30)]
-    statements = []
-    event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(1))
-    found = in_force_on(["agreement"], days)
-    assert len(statements) == 1
+    found = {}
+    assert statements(lambda: found.update(in_force_on(["agreement"], days))) == 1
     assert found[days[0]].find("agreement") is None
     assert found[days[1]].find("agreement").rate == 0.8
     assert found[days[2]].find("agreement").rate == 0.9
@@ -187,18 +186,6 @@ def test_quarter_figures_hold_the_headline_trend_and_domains(people):  # noqa: F
         "Crewe CIN/CP": (4, 5), "Macclesfield CIN/CP": (0, 1)}
 
 
-def statements(work):
-    seen = []
-
-    def count(*_args):
-        seen.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        work()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
 
 
 def test_quarter_figures_take_the_same_queries_for_more_data_and_more_quarters(people):  # noqa: F811
