@@ -79,6 +79,7 @@ def create_app(config_name=None, overrides=None):
     from audit_app.auth import bp as auth_bp
     from audit_app.auth import sso
     from audit_app.cases import bp as cases_bp
+    from audit_app.dashboard import bp as dashboard_bp
     from audit_app.dip_samples import bp as dip_samples_bp
     from audit_app.feed import bp as feed_bp
     from audit_app.health import bp as health_bp
@@ -97,6 +98,7 @@ def create_app(config_name=None, overrides=None):
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(templates_bp, url_prefix="/admin/templates")
     app.register_blueprint(cases_bp, url_prefix="/cases")
+    app.register_blueprint(dashboard_bp, url_prefix="/dashboard")
     app.register_blueprint(programmes_bp, url_prefix="/programmes")
     app.register_blueprint(audits_bp, url_prefix="/audits")
     app.register_blueprint(moderation_bp, url_prefix="/moderation")

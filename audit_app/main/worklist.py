@@ -184,6 +184,7 @@ def worklist_for(user):
     import_results = ("Import historical audit results", url_for("results_import.upload"))
     if user.has_role("leader", "practice_lead", "moderator"):
         panels.append(Panel("leader", "Performance", "", links=[
+            ("Dashboard of headline figures", url_for("dashboard.dashboard")),
             ("Moderation agreement report", url_for("reports.agreement")),
             *([("Quarterly headline report", url_for("reports.quarterly")),
                ("Action plan progress report", url_for("reports.action_plan")),

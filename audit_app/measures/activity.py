@@ -21,7 +21,7 @@ from sqlalchemy import and_, func, literal, or_, select, union_all
 
 from audit_app.extensions import db
 from audit_app.measures.audit_date import counted
-from audit_app.measures.compute import _count_if as count_if
+from audit_app.measures.compute import count_if
 from audit_app.measures.figures import Figure
 from audit_app.models import Audit, AuditTemplate, Case, Team, TemplateVersion
 from audit_app.models.audits import SUBMITTED

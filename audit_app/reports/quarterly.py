@@ -3,7 +3,8 @@ quality assurance officer reports to the leadership team at the end of each quar
 
 Six sections, every figure from audit_app/measures (or the action and dip-sample figures
 they are built on), none counted here: audit activity against the programmes; findings
-(the headline rates, the grade distribution, the domains and compliance); moderation
+(the headline rates and their trend, as the leaders' dashboard counts them
+(audit_app/measures/headline.py), the grade distribution, the domains and compliance); moderation
 (coverage, agreement, kappa and its direction, each auditor's calibration); actions
 (completed on time, overdue by team, dip-sample findings and coverage); the learning and
 training recorded for the quarter; and the action plan's position.
@@ -18,24 +19,26 @@ from dataclasses import dataclass, replace
 from audit_app.actions.figures import overdue_by_team
 from audit_app.blind_moderation import hidden_count
 from audit_app.dip_samples import figures as dip_figures
-from audit_app.measures import catalogue
 from audit_app.measures.activity import activity
 from audit_app.measures.agreement import agreement_report
-from audit_app.measures.compute import compute
 from audit_app.measures.grades import grade_distribution
-from audit_app.measures.scope import Scope
+from audit_app.measures.headline import quarter_figures
+from audit_app.measures.scope import ALL, Scope
 from audit_app.plan.learning import entries
 from audit_app.plan.position import plan_position
 
-# The headline rates, in the order the report shows them.
+# The headline rates of each section, in the order the report shows them.
 FINDINGS = ("good_or_better", "good_or_better_as_audited")
 ACTIONS = ("actions_on_time", "dip_sample_followed_up")
-DOMAIN_RATE, COMPLIANCE_RATE = "domain_good_or_better", "compliance"
+# How many quarters the trend of the headline figures shows, ending with the report's.
+TREND_QUARTERS = 4
 
 
 @dataclass(frozen=True)
 class Findings:
     headline: list  # compute Results of FINDINGS
+    trends: dict  # every headline measure's key -> [Result of each of `quarters`]
+    quarters: list  # the trend's quarters, oldest first
     grades: object  # GradeDistribution
     domains: list  # Results of the domain good-or-better rates, in catalogue order
     compliance: list  # Results of the compliance rates, in catalogue order
@@ -78,34 +81,24 @@ class QuarterlyReport:
     plan: list  # RecommendationPosition (audit_app/plan/position.py)
 
 
-def _results(quarter, scope):
-    """The quarter's figures of every measure of the findings and actions (one `compute`)."""
-    measures = [m for m in catalogue.MEASURES
-                if m.key in FINDINGS + ACTIONS
-                or (m.rate is not None and m.rate.key in (DOMAIN_RATE, COMPLIANCE_RATE))]
-    return compute(quarter, scope, measures=measures)
-
-
 def quarterly_report(quarter, reader, today):
     """The QuarterlyReport of `quarter` as `reader` may see it, with actions overdue on
     `today`."""
     scope = Scope(reader_id=reader.id)
-    results = _results(quarter, scope)
+    figures = quarter_figures(quarter, scope, ALL, quarters=TREND_QUARTERS)
 
     def of(keys):
-        return [r for r in results if r.measure.key in keys]
-
-    def rate(key):
-        return [r for r in results if r.measure.rate is not None and r.measure.rate.key == key
-                and r.measure.domain]
+        return [figures.trends[key][-1] for key in keys]
 
     months = dip_figures.quarter_months(quarter)
     return QuarterlyReport(
         quarter=quarter,
         left_out=hidden_count(reader.id),
         activity=activity(quarter, scope),
-        findings=Findings(headline=of(FINDINGS), grades=grade_distribution(quarter, scope),
-                          domains=rate(DOMAIN_RATE), compliance=rate(COMPLIANCE_RATE)),
+        findings=Findings(headline=of(FINDINGS), trends=figures.trends,
+                          quarters=figures.quarters, grades=grade_distribution(quarter, scope),
+                          domains=figures.by_domain["domain_good_or_better"],
+                          compliance=figures.by_domain["compliance"]),
         moderation=agreement_report(replace(scope, start=quarter.start, end=quarter.end),
                                     today),
         actions=Actions(headline=of(ACTIONS), overdue_by_team=overdue_by_team(quarter, today),

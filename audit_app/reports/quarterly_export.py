@@ -74,6 +74,8 @@ def activity_lines(activity):
 
 def findings_lines(findings):
     found = [result_line("Headline figures", r.measure.title, r) for r in findings.headline]
+    found += [result_line(f"By quarter: {results[-1].measure.title}", r.period.label, r)
+              for results in findings.trends.values() for r in results]
     grades = findings.grades
     for kind, words in (("audited", "as the auditors judged them"),
                         ("final", "after moderation")):

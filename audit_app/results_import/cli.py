@@ -6,8 +6,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from audit_app.cases.importer import ImportRejected
-from audit_app.extensions import db
+from audit_app.cases.cli import run_file_import
 from audit_app.results_import.service import import_results
 
 
@@ -23,22 +22,7 @@ def import_results_command(file, dry_run):
     and moderated_<question key>. If any line has a problem nothing is imported, each
     problem is printed with its line and column, and the exit status is 1.
     """
-    try:
-        report = import_results(file.read_bytes(), file.name)
-    except ImportRejected as rejected:
-        db.session.rollback()
-        for problem in rejected.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"{file.name}: {len(rejected.problems)} problem(s); nothing was imported.",
-                   err=True)
-        raise SystemExit(1) from None
-    if dry_run:
-        db.session.rollback()
-        click.echo(f"{file.name} is valid; importing it would report: {report}. "
-                   "Nothing was saved (--dry-run).")
-        return
-    db.session.commit()
-    click.echo(f"{file.name}: {report}.")
-    if report.accounts:
+    report = run_file_import(file, dry_run, lambda data: import_results(data, file.name))
+    if report is not None and report.accounts:
         click.echo("Inactive accounts added (they cannot sign in until an administrator "
                    f"activates them): {', '.join(report.accounts)}")
