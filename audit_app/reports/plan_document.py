@@ -48,19 +48,21 @@ def _repeat_as_header(row):
 
 
 def _write(cell, lines, bold_first=False):
-    """Text into a cell: one paragraph per line (blank lines dropped)."""
+    """Text into a new cell (which has one empty paragraph): a paragraph per line, blank
+    lines dropped."""
     lines = [line for line in lines if line and line.strip()]
-    cell.text = ""
-    for index, line in enumerate(lines or [""]):
+    for index, line in enumerate(lines):
         paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
-        paragraph.add_run(line).bold = bold_first and index == 0
+        run = paragraph.add_run(line)
+        if bold_first and index == 0:
+            run.bold = True
 
 
 def _table(document, headings, rows, columns=None):
     """A grid table, with a bold header row that repeats on each page when it has
     `headings`; rows of cells, each a list of lines (the first of a tuple's in bold)."""
     table = document.add_table(rows=0, cols=len(headings) if headings else columns)
-    table.style = "Table Grid"
+    table.style = document.styles["Table Grid"]
     if headings:
         header = table.add_row()
         for cell, heading in zip(header.cells, headings, strict=True):

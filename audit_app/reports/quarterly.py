@@ -90,6 +90,10 @@ def quarterly_report(quarter, reader, today):
     def of(keys):
         return [figures.trends[key][-1] for key in keys]
 
+    # The whole council's figures of the quarter, which the plan's outcome measures reuse.
+    known = {(r.measure.key, ALL.kind, ALL.ref): r.figure
+             for r in [*of(figures.trends), *figures.by_domain["domain_good_or_better"],
+                       *figures.by_domain["compliance"]]}
     months = dip_figures.quarter_months(quarter)
     return QuarterlyReport(
         quarter=quarter,
@@ -105,5 +109,5 @@ def quarterly_report(quarter, reader, today):
                         dip_coverage=dip_figures.coverage(months), dip_months=months,
                         dip_plan=dip_figures.plan()),
         learning=entries(quarter),
-        plan=plan_position(quarter, reader_id=reader.id),
+        plan=plan_position(quarter, reader_id=reader.id, known=known),
     )
