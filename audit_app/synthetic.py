@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import time, timedelta
 
 from sqlalchemy import insert as sql_insert
+from sqlalchemy import text
 
 from audit_app.extensions import db
 from audit_app.measures.good_or_better import is_good_or_better
@@ -46,19 +47,36 @@ def insert(model, rows, returning=True):
 
     Core's executemany on the table, not the ORM's bulk insert: the ORM splits the rows into
     a statement for each pattern of None values and splices the RETURNING results together
-    again each time, slowest exactly when the rows vary most."""
+    again each time, slowest exactly when the rows vary most. On PostgreSQL the ids are
+    taken from the table's sequence first and inserted with the rows: psycopg sends an
+    executemany of one short statement in a pipeline, several times quicker than the long
+    multi-row INSERT ... RETURNING statements it would otherwise parse."""
     table = getattr(model, "__table__", model)
+    if not rows:
+        return []
+    ids = []
+    if returning and db.session.get_bind().dialect.name == "postgresql":
+        ids = list(db.session.scalars(text(
+            "SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+            "FROM generate_series(1, :count)"), {"table": table.name, "count": len(rows)}))
+        rows, returning = [{**row, "id": new_id} for row, new_id in zip(rows, ids,
+                                                                        strict=True)], False
     statement = sql_insert(table)
     if returning:
         statement = statement.returning(table.c.id, sort_by_parameter_order=True)
-    ids = []
     for start in range(0, len(rows), CHUNK):
-        chunk = rows[start:start + CHUNK]
-        if chunk:
-            result = db.session.execute(statement, chunk)
-            if returning:
-                ids.extend(result.scalars())
+        result = db.session.execute(statement, rows[start:start + CHUNK])
+        if returning:
+            ids.extend(result.scalars())
     return ids
+
+
+def analyze():
+    """On PostgreSQL, gather the planner's statistics now: until autovacuum gets to the rows
+    just inserted, it plans as if the tables were as empty as before, and a page over a few
+    thousand audits takes seconds instead of a tenth of one. (SQLite plans without them.)"""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("ANALYZE"))
 
 
 def add_users(rows, roles):
