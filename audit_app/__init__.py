@@ -79,6 +79,7 @@ def create_app(config_name=None, overrides=None):
     from audit_app.auth import bp as auth_bp
     from audit_app.auth import sso
     from audit_app.cases import bp as cases_bp
+    from audit_app.dashboard import bp as dashboard_bp
     from audit_app.dip_samples import bp as dip_samples_bp
     from audit_app.feed import bp as feed_bp
     from audit_app.health import bp as health_bp
@@ -87,6 +88,7 @@ def create_app(config_name=None, overrides=None):
     from audit_app.plan.routes import bp as plan_bp
     from audit_app.programmes import bp as programmes_bp
     from audit_app.reports import bp as reports_bp
+    from audit_app.results_import import bp as results_import_bp
 
     auth.init_login_manager(login_manager)
     sso.init_app(app)
@@ -96,12 +98,14 @@ def create_app(config_name=None, overrides=None):
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(templates_bp, url_prefix="/admin/templates")
     app.register_blueprint(cases_bp, url_prefix="/cases")
+    app.register_blueprint(dashboard_bp, url_prefix="/dashboard")
     app.register_blueprint(programmes_bp, url_prefix="/programmes")
     app.register_blueprint(audits_bp, url_prefix="/audits")
     app.register_blueprint(moderation_bp, url_prefix="/moderation")
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(actions_bp, url_prefix="/actions")
     app.register_blueprint(dip_samples_bp, url_prefix="/dip-samples")
+    app.register_blueprint(results_import_bp, url_prefix="/import-results")
     app.register_blueprint(plan_bp, url_prefix="/plan")
     app.register_blueprint(feed_bp, url_prefix="/feed")
     cli.register(app)

@@ -17,6 +17,7 @@ from audit_app.extensions import db
 from audit_app.measures.cli import measures
 from audit_app.models import ROLES, AuditTemplate, Team
 from audit_app.plan.seed import load_plan
+from audit_app.results_import.cli import import_results_command
 
 
 @click.command("create-user")
@@ -143,4 +144,5 @@ def register(app):
     for command in TEMPLATE_COMMANDS:  # load-templates, import-template, export-template
         app.cli.add_command(command)
     app.cli.add_command(import_cases)
+    app.cli.add_command(import_results_command)
     app.cli.add_command(measures)

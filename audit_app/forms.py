@@ -209,6 +209,18 @@ def an_id(message):
     return check
 
 
+def one_of_the_choices(message):
+    """A select's value (or each of a multiple select's) is one of its choices, or blank;
+    for selects that skip WTForms' own check to say `message` in the Design System's words."""
+    def check(form, field):
+        values = {c.value for c in field.choices}
+        data = field.data if isinstance(field.data, list) else [field.data]
+        if any(value and value not in values for value in data):
+            raise ValidationError(message)
+
+    return check
+
+
 def choices(pairs, blank=None):
     """SelectChoice list from (value, label) pairs, optionally led by a blank option."""
     result = [SelectChoice(value="", label=blank)] if blank is not None else []
@@ -235,6 +247,7 @@ __all__ = [
     "an_id",
     "check_version",
     "choices",
+    "one_of_the_choices",
     "subject",
 ]
 

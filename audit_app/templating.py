@@ -18,6 +18,7 @@ NAVIGATION = [
     ("Cases", "cases.list_cases", ("admin", "moderator", "practice_lead", "manager", "leader")),
     ("My audits", "audits.my_audits", ("auditor",)),
     ("Actions", "actions.my_actions", ()),
+    ("Dashboard", "dashboard.dashboard", ("leader", "moderator", "admin", "practice_lead")),
     ("Programmes", "programmes.list_programmes", ("admin", "moderator", "leader", "practice_lead")),
     ("Moderation", "moderation.list_rounds", ("moderator", "admin", "leader")),
     ("Dip samples", "dip_samples.list_rounds", ("practice_lead", "moderator", "admin", "leader")),

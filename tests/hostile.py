@@ -70,6 +70,8 @@ QUERY_VALUES = ("NUL", "2^63", "far quarter")
 HOSTILE_IDS = ("2147483648", "99999999999999999999")
 
 CSV_HEADER = b"reference,team,cohorts,opened_on,closed_on\r\n"
+RESULTS_HEADER = (b"case_reference,team,template,auditor,audited_on,overall,visits_in_time,"
+                  b"moderator,moderated_on,moderated_overall\r\n")
 FILES = (
     ("empty file", b""),
     ("NUL bytes", b"\x00" * 64),
@@ -84,6 +86,11 @@ FILES = (
     ("CSV with a 10,000-character cell", CSV_HEADER + b"LCS-1," + b"x" * 10_000 + b",cp,"
                                                        b"2024-01-01,\r\n"),
     ("CSV with a formula", CSV_HEADER + b"=1+2,=HYPERLINK(\"x\"),cp,2024-01-01,\r\n"),
+    ("results CSV with hostile cells", RESULTS_HEADER
+     + b"LCS-1,Crewe CIN/CP,whole-case-file,a@b.uk,31/12/9999,Good,1e999,m@b.uk,0001-01-01,"
+       b"\xed\xa0\x80\r\n" + b"LCS-2," + b"x" * 10_000 + b",plo," + b"y" * 300
+     + b"@b.uk,2022-07-01,RI,NaN,,,\r\n"),
+    ("damaged workbook", b"PK\x03\x04" + b"\x00" * 200),
     ("deeply nested JSON", b"[" * 100_000 + b"]" * 100_000),
     ("deeply nested JSON objects", b'{"a":' * 50_000 + b"1" + b"}" * 50_000),
     ("JSON with a lone surrogate", b'{"format": "case-audit-template/1", "name": "\\ud800",'

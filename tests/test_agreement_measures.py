@@ -3,7 +3,6 @@
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import event
 
 from audit_app.extensions import db
 from audit_app.measures import agreement
@@ -25,6 +24,7 @@ from tests.moderation_factories import (
     moderate,
     submitted_audit,
 )
+from tests.queries import statements
 
 Q2 = Scope(start=date(2022, 7, 1), end=date(2022, 9, 30))
 
@@ -370,18 +370,6 @@ def test_pairs(people, template):
     assert plan["Comparison"] == "Not compared" and plan["Challenged"] == "No"
 
 
-def _statements(work):
-    seen = []
-
-    def count(*_args):
-        seen.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        work()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
 
 
 def _build(people, template, n):
@@ -402,10 +390,10 @@ def test_query_count_does_not_grow_with_the_data(people, template):
 
     _build(people, template, 5)
     db.session.expire_all()
-    few = _statements(report_and_pairs)
+    few = statements(report_and_pairs)
     _build(people, template, 55)
     db.session.expire_all()
-    many = _statements(report_and_pairs)
+    many = statements(report_and_pairs)
     assert agreement_report(Q2).coverage.moderated == 60
     assert few == many == 8  # seven for the report, one for the pairs
 

@@ -12,7 +12,8 @@ def test_practice_lead_home_offers_the_figures_and_dip_samples(client, login):
     panel = home.soup.find(id="panel-leader").find_parent("section")
     assert panel.h2.get_text() == "Performance"
     links = {a.get_text(): a["href"] for a in panel.select("a")}
-    assert links == {"Moderation agreement report": "/reports/agreement",
+    assert links == {"Dashboard of headline figures": "/dashboard/",
+                     "Moderation agreement report": "/reports/agreement",
                      "Audit programmes": "/programmes/", "All actions": "/actions/all",
                      "Dip sample coverage": "/dip-samples/coverage"}
     for href in links.values():

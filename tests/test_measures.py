@@ -32,7 +32,6 @@ import json
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import event
 
 from audit_app.extensions import db
 from audit_app.measures import catalogue
@@ -53,6 +52,7 @@ from tests.moderation_factories import (
     make_user,
     submitted_audit,
 )
+from tests.queries import statements
 
 Q2 = Quarter(2022, 2)
 VALUE = {"yes": "yes", "no": "no", "partly": "partly", "n/a": "not_applicable"}
@@ -272,18 +272,6 @@ def test_unknown_measures_and_domains_are_named(app):
         find_scope("cohort", "pirates")
 
 
-def _statements(work):
-    seen = []
-
-    def count(*_args):
-        seen.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        work()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
 
 
 def test_query_count_is_the_same_at_ten_times_the_data(people, app):
@@ -294,11 +282,11 @@ def test_query_count_is_the_same_at_ten_times_the_data(people, app):
 
     hand_counted(people, "-x1")
     db.session.expire_all()
-    once = _statements(everything)
+    once = statements(everything)
     for copy in range(2, 11):
         hand_counted(people, f"-x{copy}")
     db.session.expire_all()
-    ten_times = _statements(everything)
+    ten_times = statements(everything)
     assert figures(compute(Q2))[("good_or_better", "all")] == (40, 60)
     # Q2: three unit families, coverage, two action measures, targets; by each dimension:
     # three families, two action measures, targets.

@@ -9,7 +9,7 @@ page's, do not grow with ten times the data.
 import time
 from datetime import date
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from audit_app.admin.targets import load_reference_targets
 from audit_app.extensions import db
@@ -24,6 +24,7 @@ from audit_app.plan.progress import ACHIEVED, BELOW, ON_TRACK, TOO_SMALL
 from audit_app.plan.seed import load_plan
 from tests.conftest import TEST_PASSWORD
 from tests.pages import CheckingClient
+from tests.queries import statements
 from tests.test_measures import hand_counted, people  # noqa: F401 (a fixture)
 
 Q2 = Quarter(2022, 2)
@@ -33,18 +34,6 @@ def by_description(positions):
     return {m.measure.description: m for r in positions for m in r.measures}
 
 
-def statements(work):
-    seen = []
-
-    def count(*_args):
-        seen.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        work()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
 
 
 def test_the_reference_plan_loads_as_seed_demo_loads_it(app, users):

@@ -69,6 +69,9 @@ def test_the_readme_commands_work_after_make_run(tmp_path):
     # The files the commands name.
     (folder / "cases.csv").write_text("reference,team,cohorts,opened_on\n"
                                       "LCS-900001,Crewe CIN/CP,child_in_need,2025-01-06\n")
+    (folder / "results.csv").write_text(
+        "case_reference,team,template,auditor,audited_on,overall\n"
+        "LCS-700001,Crewe CIN/CP,whole-case-file,jo.auditor@council.gov.uk,2022-07-01,RI\n")
     template = json.loads((ROOT / "audit_app/audit_templates/builtin/plo.json").read_text())
     template.update(slug="neglect", name="Neglect thematic audit")
     (folder / "neglect.json").write_text(json.dumps(template))
@@ -81,6 +84,7 @@ def test_the_readme_commands_work_after_make_run(tmp_path):
         outputs[command.split()[3]] = result.stdout
     assert "Created jo.bloggs@council.gov.uk" in outputs["create-user"]
     assert "cases.csv is valid" in outputs["import-cases"]
+    assert "results.csv is valid; importing it would report: 1 audit" in outputs["import-results"]
     assert '"slug": "whole-case-file"' in outputs["export-template"]
     assert "MAIL_SERVER is not set" in outputs["send-email"]
     assert "Dry run:" in outputs["apply-retention"]

@@ -18,25 +18,21 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import ValidationError
 
 from audit_app import inputs
 from audit_app.actions.lists import SHOWING, Filters
-from audit_app.forms import BaseForm, FormTokenField, GovDateField, VersionField, choices
+from audit_app.forms import (
+    BaseForm,
+    FormTokenField,
+    GovDateField,
+    VersionField,
+    choices,
+    one_of_the_choices,
+)
 from audit_app.measures.periods import Quarter
 from audit_app.models.actions import ACTION_STATUSES, PRIORITIES, PROPOSED
 
 DATE_HINT = "For example, 12 1 2027"
-
-
-def _one_of_the_choices(message):
-    def check(form, field):
-        values = {c.value for c in field.choices}
-        data = field.data if isinstance(field.data, list) else [field.data]
-        if any(value and value not in values for value in data):
-            raise ValidationError(message)
-
-    return check
 
 
 def _id(value):
@@ -80,7 +76,7 @@ class NewActionForm(BaseForm):
                                 description="What should be done for the child, by whom.")
     owner_id = SelectField("Owner", widget=GovSelect(), validate_choice=False,
                            description="Defaults to the manager of the case's team.",
-                           validators=[_one_of_the_choices("Select an owner from the list")])
+                           validators=[one_of_the_choices("Select an owner from the list")])
     due_on = GovDateField("Due date", description="Leave blank for the working days from "
                           "today that an admin has set for its priority (5 for high, 20 for "
                           "medium and 40 for low unless changed). " + DATE_HINT)
@@ -101,9 +97,9 @@ class NewActionForm(BaseForm):
 class ReassignForm(BaseForm):
     action_ids = SelectMultipleField("Actions to reassign", widget=GovCheckboxesInput(),
                                      validate_choice=False, validators=[
-                                         _one_of_the_choices("Select actions from the list")])
+                                         one_of_the_choices("Select actions from the list")])
     new_owner_id = SelectField("New owner", widget=GovSelect(), validate_choice=False,
-                               validators=[_one_of_the_choices("Select an owner from the list")])
+                               validators=[one_of_the_choices("Select an owner from the list")])
     # "id:version id:version ...": the version of each action the page showed.
     versions = HiddenField()
     submit = SubmitField("Reassign actions", widget=GovSubmitInput())

@@ -245,6 +245,10 @@ def raise_from_moderation(moderation_id):
     moderation = db.get_or_404(Moderation, moderation_id)
     if not workflow.may_raise_from_moderation(current_user, moderation):
         abort(403)
+    if moderation.is_imported:  # it has no page of its own; its audit's page shows it
+        flash(f"This moderation was imported from {moderation.imported_from}, so actions "
+              "cannot be added to it.")
+        return redirect(url_for("audits.view_audit", audit_id=moderation.audit_id))
     form = NewActionForm(_active_people())
     back = url_for("moderation.moderate", sample_id=moderation.sample_id)
     if form.validate_on_submit():

@@ -4,6 +4,9 @@ Auditing is independent: until an audit is submitted only its auditor, QA (moder
 admins read it. From submission the case's team (its managers, the head of its service,
 the social worker) and everyone who reads all audits (practice leads, leaders) do too. A
 moderator never reads an audit they are moderating blind until they submit.
+
+An imported audit (audit_app/results_import) is read like any submitted audit, and nobody
+changes, returns, escalates or responds to it: `imported_refusal` says so.
 """
 
 from sqlalchemy import and_, exists, or_, select, true
@@ -60,17 +63,26 @@ def visible_audits_query(user):
     return select(Audit).join(Case).where(readable(user))
 
 
+def imported_refusal(audit):
+    """Why nobody may change `audit`, when it was imported; else None."""
+    if not audit.is_imported:
+        return None
+    return (f"This audit was imported from {audit.imported_from}, so it cannot be changed, "
+            "returned, escalated or responded to.")
+
+
 def can_edit(user, audit):
     return audit.auditor_id == user.id and audit.is_editable
 
 
 def can_return(user, audit):
-    return audit.status == SUBMITTED and user.has_role("moderator", "admin")
+    return (audit.status == SUBMITTED and not audit.is_imported
+            and user.has_role("moderator", "admin"))
 
 
 def can_respond(user, audit):
     """The case's team managers and its social worker answer a submitted audit."""
-    if audit.status != SUBMITTED:
+    if audit.status != SUBMITTED or audit.is_imported:
         return False
     return manages(user, audit.case.team_id) or audit.case.social_worker_id == user.id
 

@@ -25,7 +25,15 @@ from audit_app.authz import roles_required
 from audit_app.eventlog import record
 from audit_app.extensions import db
 from audit_app.forms import error_summary
-from audit_app.models import Action, Audit, AuditResponse, Escalation, TemplateVersion, User
+from audit_app.models import (
+    Action,
+    Audit,
+    AuditResponse,
+    Escalation,
+    Moderation,
+    TemplateVersion,
+    User,
+)
 from audit_app.models.actions import PRIORITIES
 from audit_app.models.audits import AUDIT_STATUSES, SUBMITTED
 from audit_app.security import kept_form_data, show_kept_problems
@@ -53,10 +61,21 @@ def _viewable(audit_id):
     return audit
 
 
+def _refused_if_imported(audit):
+    """A redirect to the audit's page saying why, when the audit was imported; else None."""
+    refusal = access.imported_refusal(audit)
+    if refusal is None:
+        return None
+    flash(refusal)
+    return redirect(url_for("audits.view_audit", audit_id=audit.id))
+
+
 def _editable(audit_id):
     audit = _audit_or_404(audit_id)
     if not access.can_view(current_user, audit):
         abort(403)
+    if (refused := _refused_if_imported(audit)) is not None:
+        return None, refused
     if not access.can_edit(current_user, audit):
         if audit.auditor_id == current_user.id:
             flash("This audit has been submitted, so it can no longer be changed.")
@@ -73,7 +92,8 @@ def _adopt_latest_version(audit):
     if workflow.adopt_latest_version(audit, current_user):
         db.session.commit()
         flash(f"This audit now uses version {audit.template_version.number} of the "
-              f"{audit.programme.template.name} template, published since it was allocated.")
+              f"{audit.template_version.template.name} template, published since it was "
+              "allocated.")
 
 
 def _section(audit, position):
@@ -89,7 +109,8 @@ def _section(audit, position):
 def my_audits():
     audits = db.session.scalars(
         select(Audit)
-        .where(Audit.auditor_id == current_user.id)
+        # The audits allocated in programmes: imported ones were done before the tool.
+        .where(Audit.auditor_id == current_user.id, Audit.imported_from.is_(None))
         .options(selectinload(Audit.case), selectinload(Audit.programme))
         .order_by(Audit.due_on, Audit.id)
     ).all()
@@ -116,8 +137,18 @@ def view_audit(audit_id):
         "audits/view.html", audit=audit, answers=answers, today=today(),
         can_respond=access.can_respond(current_user, audit),
         can_return=access.can_return(current_user, audit),
-        response_form=ResponseForm(),
+        response_form=ResponseForm(), imported_moderations=_imported_moderations(audit),
     )
+
+
+def _imported_moderations(audit):
+    """The audit's imported moderations, shown on its page: they have none of their own."""
+    return db.session.scalars(
+        select(Moderation)
+        .where(Moderation.audit_id == audit.id, Moderation.imported_from.is_not(None))
+        .options(selectinload(Moderation.grades), selectinload(Moderation.moderator))
+        .order_by(Moderation.submitted_at, Moderation.id)
+    ).all()
 
 
 def _save_section(audit, section, form):
@@ -226,7 +257,9 @@ def autosave_section(audit_id, position):
     """The every-30-seconds draft save from autosave.js; the form works without it."""
     audit = _audit_or_404(audit_id)
     if not access.can_edit(current_user, audit):
-        return jsonify(saved=False, message="You cannot change this audit."), 403
+        message = (access.imported_refusal(audit) if access.can_view(current_user, audit)
+                   else None)
+        return jsonify(saved=False, message=message or "You cannot change this audit."), 403
     if rendered_on_another_version(request.form, audit):
         return jsonify(saved=False, conflict=True, message=(
             "Not saved: this audit now uses a newer version of its template. Select Save as "
@@ -486,6 +519,8 @@ def check_answers(audit_id):
 @roles_required("moderator", "admin")
 def return_audit(audit_id):
     audit = _viewable(audit_id)
+    if (refused := _refused_if_imported(audit)) is not None:
+        return refused
     if not access.can_return(current_user, audit):
         flash("Only a submitted audit can be returned.")
         return redirect(url_for("audits.view_audit", audit_id=audit.id))
@@ -515,6 +550,8 @@ def return_audit(audit_id):
 @login_required
 def escalate(audit_id):
     audit = _viewable(audit_id)
+    if (refused := _refused_if_imported(audit)) is not None:
+        return refused
     if audit.auditor_id != current_user.id:
         abort(403)
     form = EscalationForm()
@@ -563,6 +600,8 @@ def view_escalation(escalation_id):
 @login_required
 def respond(audit_id):
     audit = _viewable(audit_id)
+    if (refused := _refused_if_imported(audit)) is not None:
+        return refused
     if not access.can_respond(current_user, audit):
         abort(403)
     form = ResponseForm()
@@ -583,7 +622,7 @@ def respond(audit_id):
     return render_template(
         "audits/view.html", audit=audit, answers=workflow.answers_by_question(audit),
         today=today(), can_respond=True, can_return=access.can_return(current_user, audit),
-        response_form=form, form=form,
+        response_form=form, form=form, imported_moderations=_imported_moderations(audit),
     ), 200
 
 

@@ -64,7 +64,7 @@ def adopt_latest_version(audit, user):
     """
     if audit.status != ALLOCATED:
         return False
-    latest = audit.programme.template.latest_published
+    latest = audit.template_version.template.latest_published
     if latest is None or latest.id == audit.template_version_id:
         return False
     old = audit.template_version

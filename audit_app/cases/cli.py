@@ -19,9 +19,16 @@ def import_cases(file, dry_run):
     Cohorts are separated by ';'. Dates are YYYY-MM-DD or DD/MM/YYYY. If any line has a
     problem nothing is imported, each problem is printed, and the exit status is 1.
     """
+    # No size limit here: the command line is how a whole register is first loaded.
+    run_file_import(file, dry_run, lambda data: importer.import_cases(data, file.name,
+                                                                      max_bytes=None))
+
+
+def run_file_import(file, dry_run, do_import):
+    """Run `do_import(the file's bytes)`, print its report or every problem (then exit 1),
+    and commit it, or roll it back for a dry run. Returns the report, or None (dry run)."""
     try:
-        # No size limit here: the command line is how a whole register is first loaded.
-        result = importer.import_cases(file.read_bytes(), file.name, max_bytes=None)
+        report = do_import(file.read_bytes())
     except importer.ImportRejected as rejected:
         db.session.rollback()
         for problem in rejected.problems:
@@ -31,8 +38,9 @@ def import_cases(file, dry_run):
         raise SystemExit(1) from None
     if dry_run:
         db.session.rollback()
-        click.echo(f"{file.name} is valid; importing it would report: {result}. "
+        click.echo(f"{file.name} is valid; importing it would report: {report}. "
                    "Nothing was saved (--dry-run).")
-        return
+        return None
     db.session.commit()
-    click.echo(f"{file.name}: {result}.")
+    click.echo(f"{file.name}: {report}.")
+    return report

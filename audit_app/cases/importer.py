@@ -112,7 +112,7 @@ def decode(data, max_bytes=MAX_BYTES):
     return text
 
 
-def _records(text):
+def csv_records(text):
     """(line, cells) for each record; a record's line is its row number in a spreadsheet."""
     reader = csv.reader(io.StringIO(text, newline=""))
     line = 0
@@ -125,7 +125,7 @@ def _records(text):
             from None
 
 
-def _hidden_characters(line, cells, names):
+def hidden_characters(line, cells, names):
     """A problem for each cell holding a NUL or another control character: PostgreSQL
     cannot store a NUL, and none belongs in a case register. `names` are the columns by
     position (None for the header row)."""
@@ -215,7 +215,7 @@ def _sentence_case(message):
     return message[0].lower() + message[1:]
 
 
-class _TeamLookup:
+class TeamLookup:
     """Team ids by name, compared ignoring case and spacing; an exact match wins."""
 
     def __init__(self):
@@ -233,23 +233,23 @@ class _TeamLookup:
 
 def check_rows(text, today=None):
     """Every row as a CaseRow, or ImportRejected listing every problem in the file."""
-    records = _records(text)
+    records = csv_records(text)
     first = next(records, None)
     if first is None:
         raise ImportRejected([Problem(None, None, "The selected file is empty")])
-    hidden = _hidden_characters(*first, None)
+    hidden = hidden_characters(*first, None)
     if hidden:
         raise ImportRejected(hidden)
     positions = _columns(first[1])
     names = {index: name for name, index in positions.items()}
     width = len(first[1])
-    team_id_for = _TeamLookup()
+    team_id_for = TeamLookup()
     problems, rows, first_line_of = [], [], {}
 
     for line, cells in records:
         if not any(cells):
             continue  # blank lines (often trailing ones) are not rows
-        hidden = _hidden_characters(line, cells, names)
+        hidden = hidden_characters(line, cells, names)
         if hidden:  # before the checks below, which would quote the text
             problems.extend(hidden)
             continue

@@ -66,7 +66,7 @@ def _team_audits_to_read(user):
     audits = db.session.scalars(
         access.visible_audits_query(user)
         .where(Case.team_id.in_(managed_teams(user)), Audit.status == SUBMITTED,
-               ~Audit.responses.any())
+               Audit.imported_from.is_(None), ~Audit.responses.any())
         .options(selectinload(Audit.case))
         .order_by(Audit.submitted_at.desc())
         .limit(20)
@@ -93,7 +93,7 @@ def _feedback_to_acknowledge(user):
     moderations = db.session.scalars(
         select(Moderation)
         .where(Moderation.status == "submitted", Moderation.acknowledged_at.is_(None),
-               Moderation.audit.has(auditor_id=user.id))
+               Moderation.imported_from.is_(None), Moderation.audit.has(auditor_id=user.id))
         .options(selectinload(Moderation.audit).selectinload(Audit.case))
     ).all()
     return [Item(f"Moderation of case {m.audit.case.reference}: read and acknowledge",
@@ -181,12 +181,15 @@ def worklist_for(user):
                             "You have no dip samples in progress.", _open_dip_samples(user),
                             [("Start a dip sample", url_for("dip_samples.new_round")),
                              ("All dip samples", url_for("dip_samples.list_rounds"))]))
+    import_results = ("Import historical audit results", url_for("results_import.upload"))
     if user.has_role("leader", "practice_lead", "moderator"):
         panels.append(Panel("leader", "Performance", "", links=[
+            ("Dashboard of headline figures", url_for("dashboard.dashboard")),
             ("Moderation agreement report", url_for("reports.agreement")),
             ("Audit programmes", url_for("programmes.list_programmes")),
             ("All actions", url_for("actions.all_actions")),
             ("Dip sample coverage", url_for("dip_samples.coverage")),
+            *([import_results] if user.has_role("moderator") else []),
         ]))
     if user.has_role(*FEED_ROLES):
         panels.append(Panel("feed", "Power BI and Excel", "", links=[
@@ -203,6 +206,7 @@ def worklist_for(user):
                     ("Manage teams", url_for("admin.teams")),
                     ("Event log", url_for("admin.events")),
                     ("Reassign actions", url_for("actions.reassign")),
+                    import_results,
                 ],
             )
         )

@@ -16,7 +16,7 @@ number of moderations.
 from dataclasses import dataclass, field, replace
 
 from scipy import stats as scipy_stats
-from sqlalchemy import and_, case, distinct, exists, func, select
+from sqlalchemy import and_, case, distinct, exists, func, literal, select
 
 from audit_app import timeutil
 from audit_app.extensions import db
@@ -444,6 +444,12 @@ PAIR_COLUMNS = [
 ]
 
 
+def _round_or_source():
+    """The moderation's round, or for an imported moderation (in no round) its file."""
+    return func.coalesce(ModerationRound.name,
+                         literal("Imported from ").concat(Moderation.imported_from))
+
+
 def pairs(scope):
     """Every graded item of the submitted moderations of the audits in scope, one row each
     (one query), in PAIR_COLUMNS order, oldest moderation first. "Counted in the figures" is
@@ -453,14 +459,14 @@ def pairs(scope):
     compared = _compared(scope)
     query = (
         _moderated_grades(
-            scope, Moderation.id, ModerationRound.name, Case.reference, Team.name,
+            scope, Moderation.id, _round_or_source(), Case.reference, Team.name,
             auditor.name, moderator.name, ModerationGrade.label, ModerationGrade.domain,
             ModerationGrade.auditor_grade, ModerationGrade.moderator_grade,
             ModerationGrade.agreed_grade, ModerationGrade.ruled_grade,
             ModerationGrade.final_grade, ModerationGrade.comparison, challenged,
             Moderation.submitted_on, Audit.audited_on, compared.c.grade_id.is_not(None))
-        .join(ModerationSample, Moderation.sample_id == ModerationSample.id)
-        .join(ModerationRound, ModerationSample.round_id == ModerationRound.id)
+        .outerjoin(ModerationSample, Moderation.sample_id == ModerationSample.id)
+        .outerjoin(ModerationRound, ModerationSample.round_id == ModerationRound.id)
         .join(Case, Audit.case_id == Case.id)
         .join(Team, Audit.team_id == Team.id)
         .join(auditor, Audit.auditor_id == auditor.id)

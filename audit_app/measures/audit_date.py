@@ -1,7 +1,8 @@
 """Which audits a figure counts, in which period and which team.
 
 - Only submitted audits count: not drafts, and not audits returned to their auditor (they
-  count again once resubmitted, on the new date).
+  count again once resubmitted, on the new date). Imported audits (audit_app/results_import)
+  are submitted, with the file's audit date and team stored the same way.
 - An audit counts in the period of its audit date: the UK (Europe/London) day it was
   submitted, stored as `audits.audited_on` when it is submitted (audit_app/models/audits.py),
   so periods group the same way on SQLite and PostgreSQL. 23:30 UTC on 30 June 2022 is
@@ -31,11 +32,13 @@ def counted(start=None, end=None):
 WORDS = {
     "audit_date": (
         "An audit counts in the period of its audit date: the day it was submitted, in UK "
-        "time. An audit submitted at 00:30 on 1 July (23:30 on 30 June in universal time) "
-        "counts in July, in the second quarter."),
+        "time, or for an audit imported from a council's spreadsheet, the date the "
+        "spreadsheet gives. An audit submitted at 00:30 on 1 July (23:30 on 30 June in "
+        "universal time) counts in July, in the second quarter."),
     "counted": (
-        "Only submitted audits count. Drafts do not, and nor do audits returned to their "
-        "auditor until they are submitted again, when they count on the new date."),
+        "Only submitted and imported audits count. Drafts do not, and nor do audits "
+        "returned to their auditor until they are submitted again, when they count on the "
+        "new date."),
     "team": (
         "Team and service figures use the team the case was in when it was audited, so a case "
         "that later moves keeps its history with the team that held it."),

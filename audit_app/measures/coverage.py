@@ -19,6 +19,7 @@ from sqlalchemy import distinct, exists, func, select
 
 from audit_app.extensions import db
 from audit_app.measures.figures import Figure
+from audit_app.measures.grouping import period_of
 from audit_app.models import Audit, Moderation, ModerationRound, ModerationSample
 from audit_app.models.moderation import round_moderators
 
@@ -47,11 +48,10 @@ class Coverage:
         return self.figure.value
 
 
-def coverage(scope):
-    """Coverage for a scope (audit_app/measures/scope.py), in one query. The scope's dates
-    pick the rounds (by the day each round's period ends); its moderator and round narrow
-    the rounds and the moderations; its other filters narrow the audits counted."""
-    rounds = select(ModerationRound.id, ModerationRound.quota)
+def _rounds(scope, *columns):
+    """Subquery of the rounds a scope counts (id, quota, `columns`): by the day each round's
+    period ends, and the scope's moderator and round."""
+    rounds = select(ModerationRound.id, ModerationRound.quota, *columns)
     if scope.start is not None:
         rounds = rounds.where(ModerationRound.period_end >= scope.start)
     if scope.end is not None:
@@ -63,19 +63,32 @@ def coverage(scope):
             round_moderators.c.round_id == ModerationRound.id,
             round_moderators.c.user_id == scope.moderator_id,
         ))
-    rounds = rounds.subquery()
+    return rounds.subquery()
+
+
+def _moderated(scope, *columns):
+    """SELECT `columns` and the number of audits moderated (submitted), of the scope's
+    audits, from ModerationSample and Moderation; callers say which rounds."""
     moderated = (
-        select(func.count(distinct(ModerationSample.audit_id)))
+        select(*columns, func.count(distinct(ModerationSample.audit_id)).label("moderated"))
         .select_from(ModerationSample)
         .join(Moderation, Moderation.sample_id == ModerationSample.id)
-        .where(ModerationSample.round_id.in_(select(rounds.c.id)),
-               Moderation.status == "submitted", *scope.moderation_conditions())
+        .where(Moderation.status == "submitted", *scope.moderation_conditions())
     )
     # The audits' own dates do not matter here: a round's audits are whatever it sampled.
     narrowing = scope.narrowing_conditions()
     if narrowing:
         moderated = moderated.join(Audit, ModerationSample.audit_id == Audit.id).where(
             *narrowing)
+    return moderated
+
+
+def coverage(scope):
+    """Coverage for a scope (audit_app/measures/scope.py), in one query. The scope's dates
+    pick the rounds (by the day each round's period ends); its moderator and round narrow
+    the rounds and the moderations; its other filters narrow the audits counted."""
+    rounds = _rounds(scope)
+    moderated = _moderated(scope).where(ModerationSample.round_id.in_(select(rounds.c.id)))
     row = db.session.execute(select(
         moderated.scalar_subquery().label("moderated"),
         select(func.coalesce(func.sum(rounds.c.quota), 0)).scalar_subquery().label("quota"),
@@ -84,3 +97,22 @@ def coverage(scope):
     return Coverage(moderated=int(row.moderated or 0), quota=int(row.quota or 0),
                     rounds=int(row.rounds or 0),
                     note=NARROWED_NOTE if scope.narrows_audits else None)
+
+
+def coverage_by_period(scope, periods):
+    """{period code: Coverage} for each of `periods` (consecutive, covering the scope's
+    dates) that has a round ending in it, in one query."""
+    rounds = _rounds(scope, period_of(ModerationRound.period_end, periods))
+    quotas = (select(rounds.c.period, func.sum(rounds.c.quota).label("quota"),
+                     func.count().label("rounds"))
+              .group_by(rounds.c.period).subquery())
+    moderated = (_moderated(scope, rounds.c.period)
+                 .join(rounds, rounds.c.id == ModerationSample.round_id)
+                 .group_by(rounds.c.period).subquery())
+    rows = db.session.execute(
+        select(quotas.c.period, quotas.c.quota, quotas.c.rounds, moderated.c.moderated)
+        .outerjoin(moderated, moderated.c.period == quotas.c.period))
+    note = NARROWED_NOTE if scope.narrows_audits else None
+    return {row.period: Coverage(moderated=int(row.moderated or 0), quota=int(row.quota or 0),
+                                 rounds=int(row.rounds), note=note)
+            for row in rows}

@@ -179,6 +179,12 @@ def quarters_between(first, last):
     return quarters
 
 
+def quarters_ending(last, count):
+    """The `count` quarters up to and including `last`, oldest first (a trend)."""
+    index = last.year * 4 + last.number - count
+    return quarters_between(Quarter(index // 4, index % 4 + 1), last)
+
+
 def financial_year_start(day):
     return Quarter(Quarter.containing(day).year, 1)
 

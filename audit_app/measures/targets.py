@@ -47,13 +47,20 @@ class TargetsInForce:
 
 def in_force(measures, day):
     """The targets in force on `day` for the measure keys `measures` (one query)."""
+    return in_force_on(measures, [day])[day]
+
+
+def in_force_on(measures, days):
+    """{day: the targets in force that day} for each of `days`, for the measure keys
+    `measures`: one query however many days (a trend's quarters)."""
     rows = db.session.execute(
         select(Target.measure, Target.scope_kind, Target.scope_ref, Target.rate, Target.source,
                Target.applies_from)
-        .where(Target.measure.in_(sorted(set(measures))), Target.applies_from <= day)
+        .where(Target.measure.in_(sorted(set(measures))), Target.applies_from <= max(days))
         .order_by(Target.applies_from, Target.id)
-    )
-    return TargetsInForce(rows)
+    ).all()
+    return {day: TargetsInForce(row for row in rows if row.applies_from <= day)
+            for day in days}
 
 
 def scope_refs(scope):

@@ -26,6 +26,7 @@ AUDIT_STATUSES = {
 }
 # The auditor may still change the audit.
 EDITABLE = (ALLOCATED, IN_PROGRESS, RETURNED)
+IMPORTED = "imported_from IS NOT NULL"
 
 
 class Audit(db.Model):
@@ -37,10 +38,22 @@ class Audit(db.Model):
         ),
         # The audits a figure counts: submitted ones, by audit date (measures/audit_date.py).
         Index("ix_audits_status_audited_on", "status", "audited_on"),
+        # An audit done in the tool belongs to a programme; an imported one to none, and it
+        # is submitted for good (audit_app/results_import).
+        CheckConstraint(
+            "(imported_from IS NULL AND programme_id IS NOT NULL) OR (imported_from IS NOT "
+            f"NULL AND programme_id IS NULL AND status = '{SUBMITTED}')",
+            name="in_programme_or_imported"),
+        # One imported audit per case, template version, auditor and day: two imports of
+        # one file at the same moment cannot both add it.
+        Index("uq_audits_imported", "case_id", "template_version_id", "auditor_id",
+              "audited_on", unique=True,
+              sqlite_where=text(IMPORTED), postgresql_where=text(IMPORTED)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
+    # None for an imported audit.
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id"), index=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     auditor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     template_version_id: Mapped[int] = mapped_column(ForeignKey("template_versions.id"))
@@ -67,6 +80,9 @@ class Audit(db.Model):
     strengths: Mapped[str | None] = mapped_column(Text)
     areas_for_development: Mapped[str | None] = mapped_column(Text)
     row_version: Mapped[int] = mapped_column(default=1)
+    # An audit imported from a results file: the file's name, and when it was imported.
+    imported_from: Mapped[str | None] = mapped_column(String(255))
+    imported_at: Mapped[datetime | None]
 
     programme = relationship("Programme", back_populates="audits")
     case = relationship("Case")
@@ -83,6 +99,10 @@ class Audit(db.Model):
     @property
     def is_editable(self):
         return self.status in EDITABLE
+
+    @property
+    def is_imported(self):
+        return self.imported_from is not None
 
     @validates("submitted_at")
     def _set_audited_on(self, _key, submitted_at):

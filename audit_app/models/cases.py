@@ -39,7 +39,8 @@ class Case(db.Model):
     # Set with `reference` (below); bulk statements set it with reference_key().
     reference_key: Mapped[str] = mapped_column(String(180), unique=True)  # casefold: up to 3x
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
-    opened_on: Mapped[date] = mapped_column(Date)
+    # None when not known: a case the results import added without an opened_on.
+    opened_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
     # The allocated social worker, when they have an account: they may respond to audits.
     social_worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -79,7 +80,10 @@ class Case(db.Model):
         self.cohort_rows = keep + [CaseCohort(cohort=c) for c in sorted(set(new_cohorts) - have)]
 
     def is_open_on(self, day):
-        return self.opened_on <= day and (self.closed_on is None or self.closed_on >= day)
+        """Known to be open on `day` (as the sampling frame's SQL asks: an unknown opening
+        date is not known to be before it)."""
+        return (self.opened_on is not None and self.opened_on <= day
+                and (self.closed_on is None or self.closed_on >= day))
 
     def __repr__(self):
         return f"<Case {self.reference}>"

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     String,
     Table,
     Text,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     case,
     func,
     literal_column,
+    text,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -207,14 +209,28 @@ class ModerationSample(db.Model):
         return sample_reason_label(self.reason, self.audit.template_version.scale, hidden)
 
 
+IMPORTED = "imported_from IS NOT NULL"
+
+
 class Moderation(db.Model):
     __tablename__ = "moderations"
     __table_args__ = (
         CheckConstraint(_in("status", ("in_progress", "submitted")), name="known_status"),
+        # A moderation done in the tool moderates a round's sample; an imported one belongs
+        # to no round (so counts towards no quota) and is submitted for good.
+        CheckConstraint(
+            "(imported_from IS NULL AND sample_id IS NOT NULL) OR (imported_from IS NOT NULL "
+            "AND sample_id IS NULL AND status = 'submitted')",
+            name="in_sample_or_imported"),
+        # One imported moderation per audit, moderator and day (see uq_audits_imported).
+        Index("uq_moderations_imported", "audit_id", "moderator_id", "submitted_on",
+              unique=True, sqlite_where=text(IMPORTED), postgresql_where=text(IMPORTED)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sample_id: Mapped[int] = mapped_column(ForeignKey("moderation_samples.id"), unique=True)
+    # None for an imported moderation.
+    sample_id: Mapped[int | None] = mapped_column(ForeignKey("moderation_samples.id"),
+                                                  unique=True)
     audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)
     moderator_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     mode: Mapped[str] = mapped_column(String(10))
@@ -227,6 +243,9 @@ class Moderation(db.Model):
     submitted_on: Mapped[date | None] = mapped_column(Date, index=True)
     acknowledged_at: Mapped[datetime | None]
     row_version: Mapped[int] = mapped_column(default=1)
+    # A moderation imported from a results file: the file's name, and when it was imported.
+    imported_from: Mapped[str | None] = mapped_column(String(255))
+    imported_at: Mapped[datetime | None]
 
     sample = relationship("ModerationSample", back_populates="moderation")
     audit = relationship("Audit")
@@ -235,6 +254,10 @@ class Moderation(db.Model):
         "ModerationGrade", back_populates="moderation", cascade="all, delete-orphan",
         order_by="ModerationGrade.position",
     )
+
+    @property
+    def is_imported(self):
+        return self.imported_from is not None
 
     @validates("submitted_at")
     def _set_submitted_on(self, _key, submitted_at):

@@ -118,7 +118,8 @@ def frame_for(round_):
     An audit sampled in another round is excluded (and counted) unless the round includes
     already-moderated audits: one audit should not be moderated twice by accident. An audit
     in someone's unfinished blind moderation is always excluded: another round would show
-    its grades to its blind moderator.
+    its grades to its blind moderator. Imported audits are never in a frame: they were done
+    before the tool, and any moderation of theirs came with them.
     """
     elsewhere = exists().where(ModerationSample.audit_id == Audit.id,
                                ModerationSample.round_id != round_.id)
@@ -129,7 +130,7 @@ def frame_for(round_):
                blind_elsewhere.label("blind_elsewhere"))
         .join(Case, Audit.case_id == Case.id)
         .join(TemplateVersion, Audit.template_version_id == TemplateVersion.id)
-        .where(Audit.status == SUBMITTED,
+        .where(Audit.status == SUBMITTED, Audit.imported_from.is_(None),
                Audit.audited_on.between(round_.period_start, round_.period_end))
         .order_by(Audit.id)
     )

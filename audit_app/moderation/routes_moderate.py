@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from audit_app.actions.workflow import may_raise_from_moderation
+from audit_app.audits import access as audit_access
 from audit_app.extensions import db
 from audit_app.forms import error_summary
 from audit_app.models import (
@@ -160,16 +161,27 @@ def acknowledge_feedback(sample_id):
 
 
 def _grade(grade_id):
+    """The grade, for someone who may see its moderation; an imported moderation's grade is
+    refused with a redirect to its audit's page (where it is shown) saying why."""
     grade = db.get_or_404(ModerationGrade, grade_id)
-    if not rules.can_see(current_user, grade.moderation.sample):
+    moderation = grade.moderation
+    if moderation.is_imported:
+        if not audit_access.can_view(current_user, moderation.audit):
+            abort(403)
+        flash(f"This moderation was imported from {moderation.imported_from}, so its grades "
+              "cannot be agreed or challenged.")
+        return None, redirect(url_for("audits.view_audit", audit_id=moderation.audit_id))
+    if not rules.can_see(current_user, moderation.sample):
         abort(403)
-    return grade
+    return grade, None
 
 
 @bp.route("/grades/<int:grade_id>/agree", methods=["GET", "POST"])
 @login_required
 def record_agreement(grade_id):
-    grade = _grade(grade_id)
+    grade, refused = _grade(grade_id)
+    if refused is not None:
+        return refused
     moderation = grade.moderation
     if moderation.moderator_id != current_user.id or not rules.is_submitted(moderation):
         abort(403)
@@ -185,7 +197,9 @@ def record_agreement(grade_id):
 @bp.route("/grades/<int:grade_id>/challenge", methods=["GET", "POST"])
 @login_required
 def challenge_grade(grade_id):
-    grade = _grade(grade_id)
+    grade, refused = _grade(grade_id)
+    if refused is not None:
+        return refused
     moderation = grade.moderation
     if not rules.may_challenge(current_user, moderation):
         abort(403)

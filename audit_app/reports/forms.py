@@ -2,21 +2,13 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
 from wtforms import SelectField, SubmitField
 from wtforms.validators import ValidationError
 
-from audit_app.forms import BaseForm, choices
+from audit_app.forms import BaseForm, choices, one_of_the_choices
 from audit_app.measures.agreement import Scope
 from audit_app.measures.periods import Quarter
 
 
 def _quarter(code):
     return Quarter.parse(code) if code else None
-
-
-def _one_of_the_choices(message):
-    def check(form, field):
-        if field.data and field.data not in {c.value for c in field.choices}:
-            raise ValidationError(message)
-
-    return check
 
 
 def _a_quarter(form, field):
@@ -38,15 +30,15 @@ class AgreementFilterForm(BaseForm):
     period_to = SelectField("To", widget=GovSelect(), validate_choice=False,
                             validators=[_a_quarter])
     team = SelectField("Team", widget=GovSelect(), validate_choice=False,
-                       validators=[_one_of_the_choices("Select a team from the list")])
+                       validators=[one_of_the_choices("Select a team from the list")])
     template = SelectField("Audit template", widget=GovSelect(), validate_choice=False,
-                           validators=[_one_of_the_choices("Select a template from the list")])
+                           validators=[one_of_the_choices("Select a template from the list")])
     auditor = SelectField("Auditor", widget=GovSelect(), validate_choice=False,
-                          validators=[_one_of_the_choices("Select an auditor from the list")])
+                          validators=[one_of_the_choices("Select an auditor from the list")])
     moderator = SelectField("Moderator", widget=GovSelect(), validate_choice=False,
-                            validators=[_one_of_the_choices("Select a moderator from the list")])
+                            validators=[one_of_the_choices("Select a moderator from the list")])
     round = SelectField("Moderation round", widget=GovSelect(), validate_choice=False,
-                        validators=[_one_of_the_choices("Select a round from the list")])
+                        validators=[one_of_the_choices("Select a round from the list")])
     submit = SubmitField("Show figures", widget=GovSubmitInput())
 
     def __init__(self, options, formdata, **kwargs):

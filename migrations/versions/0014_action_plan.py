@@ -1,7 +1,7 @@
 """action plan: recommendations, outcome measures, targets, figures, actions, updates
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 
 The action plan answering an inspection (audit_app/models/plan.py):
 - plan_recommendations: number, the recommendation, its source and what inspectors found.
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
