@@ -107,12 +107,14 @@ def _chance(value):
     return min(0.97, max(0.03, value))
 
 
-def _rank(rng, good_or_better):
-    """A grade on Ofsted's scale: Outstanding or Good, else Requires improvement or
-    Inadequate."""
-    if good_or_better:
-        return 0 if rng.random() < 0.15 else 1
-    return 2 if rng.random() < 0.8 else 3
+def _rank(rng, good, shape):
+    """A grade on the template's scale: good or better (mostly the lower of them: Good on
+    Ofsted's scale), or not (mostly the higher: Requires improvement)."""
+    if good:
+        ranks = range(shape.good_or_better)
+        return rng.choices(ranks, [15] + [85] * (len(ranks) - 1))[0]
+    ranks = range(shape.good_or_better, len(shape.scale))
+    return rng.choices(ranks, [80] + [20] * (len(ranks) - 1))[0]
 
 
 def _grades(rng, shape, progress, team_effect):
@@ -123,8 +125,8 @@ def _grades(rng, shape, progress, team_effect):
     for question in shape.graded:
         base = along(DOMAINS.get(question.domain, OVERALL), progress) + team_effect
         chance = _chance(base + FOLLOWS_OVERALL * (good - overall_chance))
-        graded[question.key] = _rank(rng, rng.random() < chance)
-    return _rank(rng, good), graded
+        graded[question.key] = _rank(rng, rng.random() < chance, shape)
+    return _rank(rng, good, shape), graded
 
 
 def _yes_no(rng, progress):
@@ -180,7 +182,7 @@ def _programmes(template, qa_officer):
         {"name": f"{quarter.label} whole case file audit", "template_id": template.id,
          "period_start": quarter.start, "period_end": quarter.end,
          "due_on": quarter.end + timedelta(days=14), "created_by_id": qa_officer,
-         "created_at": stored(quarter.start - timedelta(days=14), time(10))}
+         "created_at": stored(quarter.start - timedelta(days=30), time(10))}
         for quarter in QUARTERS])
 
 

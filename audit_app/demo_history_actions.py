@@ -19,6 +19,7 @@ from datetime import date, time, timedelta
 
 from audit_app.actions.workflow import due_days
 from audit_app.dip_samples.rounds import add_months, month_end
+from audit_app.measures.good_or_better import is_good_or_better
 from audit_app.models import Action, DipSampleCase, DipSampleCheck, DipSampleRound
 from audit_app.models.actions import (
     CANCELLED,
@@ -90,8 +91,9 @@ class Planned:
 
 
 def _description(rng, audit):
-    weak = sorted({q.domain for q in audit.facts.shape.graded if q.domain
-                   and audit.facts.graded[q.key] >= audit.facts.shape.good_or_better})
+    facts = audit.facts
+    weak = sorted({q.domain for q in facts.shape.graded if q.domain and not is_good_or_better(
+        facts.graded[q.key], facts.shape.good_or_better)})
     return RECOMMENDATIONS[rng.choice(weak or sorted(RECOMMENDATIONS))]
 
 
@@ -106,7 +108,7 @@ def _actions(rng, audits, owners, qa_officer):
     planned = []
     for audit in audits:
         facts = audit.facts
-        good = facts.overall_rank < facts.shape.good_or_better
+        good = is_good_or_better(facts.overall_rank, facts.shape.good_or_better)
         for _ in range(rng.choices((0, 1, 2), (60, 40, 0) if good else (0, 60, 40))[0]):
             priority = rng.choices(list(PRIORITY_WEIGHTS), list(PRIORITY_WEIGHTS.values()))[0]
             due = add_working_days(audit.day, days[priority])

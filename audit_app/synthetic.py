@@ -231,9 +231,9 @@ def _draw(rng, plans):
         records = [FrameRecord(f.id, f.team_id, f.auditor_id, f.overall_rank, len(f.shape.scale))
                    for f in frame]
         by_id = {f.id: f for f in frame}
-        chosen = [by_id[audit_id] for audit_id, _reason in
+        chosen = [(by_id[audit_id], reason) for audit_id, reason in
                   (draw_sample(records, SIMPLE_RANDOM, plan.quota, seed) if records else [])]
-        sampled.update(f.id for f in chosen)
+        sampled.update(facts.id for facts, _reason in chosen)
         drawn_at = stored(plan.end + timedelta(days=3), time(9))
         drawer = plan.moderator_ids[0]
         rows.append({"name": plan.name, "kind": plan.kind, "mode": "blind",
@@ -258,10 +258,10 @@ def moderate(rng, plans):
                               for moderator in plan.moderator_ids], returning=False)
     samples, moderated = [], []
     for round_id, plan, chosen in zip(round_ids, plans, drawn, strict=True):
-        for position, facts in enumerate(chosen, start=1):
+        for position, (facts, reason) in enumerate(chosen, start=1):
             moderator = plan.moderator_ids[(position - 1) % len(plan.moderator_ids)]
             samples.append({"round_id": round_id, "audit_id": facts.id, "position": position,
-                            "reason": "random", "moderator_id": moderator})
+                            "reason": reason, "moderator_id": moderator})
             moment = stored(plan.end + timedelta(days=rng.randrange(10, 45)),
                             time(rng.randrange(9, 18), rng.randrange(60)))
             moderated.append((facts, moderator, moment))
