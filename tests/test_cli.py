@@ -46,7 +46,7 @@ def test_seed_demo_refuses_a_database_with_users_unless_if_empty(app, users, tmp
 
 
 def test_seed_demo_loads_the_organisation_templates_activity_and_history(app, tmp_path):
-    from audit_app.models import Audit, AuditTemplate, Moderation
+    from audit_app.models import Audit, AuditTemplate, Moderation, Recommendation, Target
 
     app.instance_path = str(tmp_path)
     result = app.test_cli_runner().invoke(args=["seed-demo"])
@@ -66,5 +66,8 @@ def test_seed_demo_loads_the_organisation_templates_activity_and_history(app, tm
     history = Audit.audited_on.between(date(2020, 4, 1), date(2023, 3, 31))
     assert db.session.scalar(db.select(db.func.count(Audit.id)).where(history)) == 988
     assert db.session.scalar(db.select(db.func.count(Audit.id))) == 16 + 988
+    # The reference targets (tests/test_targets.py) and action plan (test_plan_position.py).
+    assert db.session.scalar(db.select(db.func.count(Target.id))) == 13
+    assert db.session.scalar(db.select(db.func.count(Recommendation.id))) == 8
     again = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
     assert f"password: {generated}" in again.output
