@@ -8,7 +8,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from audit_app import demo, demo_activity, mail, notify, reminders, retention
+from audit_app import demo, demo_activity, demo_history, mail, notify, reminders, retention
 from audit_app.admin import services as admin
 from audit_app.admin.targets import load_reference_targets
 from audit_app.audit_templates.cli import COMMANDS as TEMPLATE_COMMANDS
@@ -16,6 +16,7 @@ from audit_app.cases.cli import import_cases
 from audit_app.extensions import db
 from audit_app.measures.cli import measures
 from audit_app.models import ROLES, AuditTemplate, Team
+from audit_app.plan import learning
 from audit_app.plan.seed import load_plan
 from audit_app.results_import.cli import import_results_command
 
@@ -55,8 +56,9 @@ def create_user(email, name, roles, team, password):
 @click.option("--if-empty", is_flag=True, help="Do nothing when there are users already.")
 @with_appcontext
 def seed_demo(if_empty):
-    """Load the demo organisation, one account per role, demo activity, and the reference
-    action plan with its targets."""
+    """Load the demo organisation, one account per role, demo activity, three years of
+    audit history (2020-21 to 2022-23), the reference action plan with its targets, and
+    learning and training entries answering its audit themes."""
     saved = Path(current_app.instance_path) / "demo-password.txt"
     password = demo.demo_password(os.environ.get("DEMO_PASSWORD"), saved)
     if not demo.is_empty():
@@ -67,9 +69,12 @@ def seed_demo(if_empty):
         demo.seed(password)
         template = db.session.scalar(
             select(AuditTemplate).where(AuditTemplate.slug == "whole-case-file"))
-        demo_activity.seed_activity(template, demo_activity.demo_users())
+        users = demo_activity.demo_users()
+        demo_activity.seed_activity(template, users)
+        demo_history.seed_history(users)
         load_reference_targets()
         load_plan()
+        learning.load_entries()
         db.session.commit()
     click.echo(f"Demo accounts (password: {password}):")
     for email in demo.demo_emails():

@@ -67,7 +67,9 @@ def enforce_idle_timeout():
             target = keep_post(current_user.id)
         logout_user()
         session.clear()
-        flash("Your session timed out after 30 minutes without activity. Sign in again.")
+        minutes = int(limit // 60)
+        flash(f"Your session timed out after {minutes} minute{'s' if minutes != 1 else ''} "
+              "without activity. Sign in again.")
         return redirect(url_for("auth.sign_in", next=target))
     session["last_seen"] = now
     session.permanent = True

@@ -65,9 +65,10 @@ from audit_app.models import (  # noqa: E402
 )
 from audit_app.plan.seed import load_plan  # noqa: E402
 from audit_app.reports.quarterly import quarterly_report  # noqa: E402
+from audit_app.synthetic import insert  # noqa: E402
 from audit_app.timeutil import today  # noqa: E402
 from benchmarks.databases import each_database  # noqa: E402
-from benchmarks.large_county import _insert, generate  # noqa: E402
+from benchmarks.large_county import generate  # noqa: E402
 
 QUARTER = Quarter(2022, 2)
 PATHS = {
@@ -115,14 +116,14 @@ def add_actions(seed):
                 done = max(audited_on, due + timedelta(days=rng.randint(-20, 12)))
                 row.update(completed_on=done, evidence="Case note", completed_by_id=owner)
             rows.append(row)
-    ids = _insert(Action, rows)
+    ids = insert(Action, rows)
     done_actions = {}  # month checked: {case: its actions done}
     for action_id, row in zip(ids, rows, strict=True):
         if row["status"] == "completed":
             month = (row["completed_on"] + timedelta(days=20)).replace(day=1)
             done_actions.setdefault(month, {}).setdefault(row["case_id"], []).append(action_id)
     months = sorted(done_actions)
-    round_ids = _insert(DipSampleRound, [
+    round_ids = insert(DipSampleRound, [
         {"practice_lead_id": lead, "month": month, "size": 8, "window_start": month,
          "window_end": month + timedelta(days=27), "created_by_id": lead} for month in months])
     cases, checks = [], []
@@ -133,8 +134,8 @@ def add_actions(seed):
             cases.append({"round_id": round_id, "case_id": case_id, "position": position,
                           "reason": "random"})
             checks.append((by_case[case_id], month))
-    case_ids = _insert(DipSampleCase, cases)
-    _insert(DipSampleCheck, [
+    case_ids = insert(DipSampleCase, cases)
+    insert(DipSampleCheck, [
         {"sampled_case_id": case_id, "action_id": action_id,
          "outcome": rng.choices(("followed_up", "partly", "not_followed_up", "not_yet_due"),
                                 (70, 15, 10, 5))[0],

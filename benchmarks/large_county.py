@@ -12,17 +12,17 @@ round of 20 (some audits are moderated twice), with agreed grades, rulings and c
 Some auditors grade more generously than the moderators; some cases have moved team since
 they were audited.
 
-Rows go in with bulk INSERTs (SQLAlchemy's executemany, RETURNING ids where later rows need
-them), not through the workflow: it is data to measure with, at a realistic shape. Python's
+Rows go in with bulk INSERTs (audit_app/synthetic.py, which also loads the demo's history),
+not through the workflow: it is data to measure with, at a realistic shape. Python's
 random.Random(seed) makes every choice, so a seed gives the same county on any database.
 `scale` shrinks or grows every count (0.002 gives a county of 50 audits for tests).
 """
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from audit_app.extensions import db
 from audit_app.models import (
@@ -31,24 +31,27 @@ from audit_app.models import (
     AuditTemplate,
     Case,
     CaseCohort,
-    Challenge,
-    Moderation,
-    ModerationGrade,
-    ModerationRound,
-    ModerationSample,
     Programme,
     Service,
     Team,
     TemplateQuestion,
     TemplateSection,
     TemplateVersion,
-    User,
     UserRole,
 )
 from audit_app.models.cases import reference_key
-from audit_app.models.moderation import round_moderators
-from audit_app.models.templates import DOMAINS, OFSTED_SCALE
-from audit_app.timeutil import local_date, stored
+from audit_app.models.templates import DOMAINS
+from audit_app.synthetic import (
+    AuditFacts,
+    RoundPlan,
+    VersionShape,
+    add_users,
+    answer_rows,
+    audit_row,
+    insert,
+    moderate,
+)
+from audit_app.timeutil import stored
 
 FIRST_YEAR, YEARS = 2015, 10  # financial years 2015-16 to 2024-25
 AREAS = ["Crewe", "Macclesfield", "Congleton", "Nantwich", "Wilmslow", "Knutsford",
@@ -71,7 +74,6 @@ GRADE_WEIGHTS = [1, 5, 3, 1]  # Outstanding, Good, Requires improvement, Inadequ
 YES_NO = (["yes", "no", "partly", "not_applicable"], [60, 15, 15, 10])
 WHOLE_CASE_FILE_SHARE = 0.88
 QA_QUOTA, INDEPENDENT_QUOTA = 70, 20
-CHUNK = 5000
 
 
 @dataclass(frozen=True)
@@ -95,20 +97,6 @@ def _scaled(count, scale, least=1):
     return max(least, round(count * scale))
 
 
-def _insert(model, rows, returning=True):
-    """Bulk insert; the new ids in the rows' order when `returning`."""
-    ids = []
-    for start in range(0, len(rows), CHUNK):
-        chunk = rows[start:start + CHUNK]
-        if returning:
-            ids.extend(db.session.execute(
-                insert(model).returning(model.id, sort_by_parameter_order=True), chunk
-            ).scalars())
-        elif chunk:  # the plain table: Core's executemany, the quickest way in
-            db.session.execute(insert(getattr(model, "__table__", model)), chunk)
-    return ids
-
-
 # -- The organisation and people ------------------------------------------------------------
 
 def _teams():
@@ -122,7 +110,7 @@ def _teams():
             db.session.add(service)
             db.session.flush()
         new = [name for name in team_names if name not in teams]
-        ids = _insert(Team, [{"name": name, "service_id": service.id} for name in new])
+        ids = insert(Team, [{"name": name, "service_id": service.id} for name in new])
         teams.update(zip(new, ids, strict=True))
     return {name: teams[name] for names in SERVICES.values() for name in names}
 
@@ -133,10 +121,9 @@ def _people(rng, role, count, team_ids):
     higher than a moderator would."""
     existing = list(db.session.scalars(
         select(UserRole.user_id).where(UserRole.role == role).order_by(UserRole.user_id)))
-    rows = [{"email": f"{role}.{number:04d}@county.example", "name": f"County {role} {number}",
-             "team_id": rng.choice(team_ids), "password_hash": None} for number in range(count)]
-    ids = _insert(User, rows)
-    _insert(UserRole, [{"user_id": user_id, "role": role} for user_id in ids], returning=False)
+    ids = add_users([{"email": f"{role}.{number:04d}@county.example",
+                      "name": f"County {role} {number}", "team_id": rng.choice(team_ids)}
+                     for number in range(count)], [role])
     people = existing + ids
     # One auditor in eight is over-optimistic, as inspectors found of team managers.
     return [(user_id, 0.35 if rng.random() < 0.125 else 0.08) for user_id in people]
@@ -148,7 +135,7 @@ def _template(slug, name, purpose, graded_per_domain, yes_no_domains, others):
     """A published template: graded questions per domain, yes/no questions, then others."""
     template = AuditTemplate(name=name, slug=slug, purpose=purpose)
     version = TemplateVersion(template=template, number=1, status="published",
-                              has_overall=True, scale=list(OFSTED_SCALE), good_or_better=2)
+                              has_overall=True)
     questions = []
     for domain in DOMAINS:
         for number in range(graded_per_domain):
@@ -165,8 +152,7 @@ def _template(slug, name, purpose, graded_per_domain, yes_no_domains, others):
     version.sections.append(section)
     db.session.add(template)
     db.session.flush()
-    return template, version, [(q.id, q.key, q.kind, q.domain, q.text)
-                               for q in section.questions]
+    return template, version
 
 
 def _templates():
@@ -185,9 +171,7 @@ def _templates():
             position=position, key=f"{domain}_1", text=f"How good is "
             f"{DOMAINS[domain].lower()}?", kind="graded", domain=domain, required=False))
     db.session.flush()
-    thematic = (thematic[0], thematic[1], [(q.id, q.key, q.kind, q.domain, q.text)
-                                           for q in section.questions])
-    return [whole, thematic]
+    return [(template, VersionShape.of(version)) for template, version in (whole, thematic)]
 
 
 # -- Cases, programmes, audits, answers -------------------------------------------------------
@@ -221,8 +205,8 @@ def _cases(rng, count, team_ids):
         teams_then.append(team_then)
         cohorts.append(set(rng.choices(COHORTS, weights=COHORT_WEIGHTS,
                                        k=1 if rng.random() < 0.7 else 2)))
-    ids = _insert(Case, rows)
-    _insert(CaseCohort, [{"case_id": case_id, "cohort": cohort}
+    ids = insert(Case, rows)
+    insert(CaseCohort, [{"case_id": case_id, "cohort": cohort}
                          for case_id, chosen in zip(ids, cohorts, strict=True)
                          for cohort in sorted(chosen)], returning=False)
     return list(zip(ids, teams_then, strict=True))
@@ -234,39 +218,20 @@ def _grade(rng, around):
     return min(3, max(0, around + step))
 
 
-def _answer_rows(rng, audit_id, questions, overall_rank, day):
-    rows, graded = [], {}
-    for question_id, key, kind, _domain, _text in questions:
-        if kind == "graded":
-            rank = _grade(rng, overall_rank)
-            graded[key] = rank
-            rows.append({"audit_id": audit_id, "question_id": question_id,
-                         "value": OFSTED_SCALE[rank], "grade_rank": rank})
-        elif kind == "yes_no":
-            rows.append({"audit_id": audit_id, "question_id": question_id,
-                         "value": rng.choices(*YES_NO)[0], "grade_rank": None})
-        elif kind == "date":
-            rows.append({"audit_id": audit_id, "question_id": question_id, "grade_rank": None,
-                         "value": (day - timedelta(days=rng.randrange(400))).isoformat()})
-        elif kind == "number":
-            rows.append({"audit_id": audit_id, "question_id": question_id,
-                         "value": str(rng.randrange(0, 13)), "grade_rank": None})
-        elif rng.random() < 0.5:
-            rows.append({"audit_id": audit_id, "question_id": question_id, "grade_rank": None,
-                         "value": "Seen in the case file."})
-    return rows, graded
-
-
 def _audits(rng, scale, quarters, templates, cases, auditors):
     """Programmes and audits, quarter by quarter; returns the submitted audits' facts for
-    moderation, and the numbers of audits and answers."""
+    moderation, by quarter, and the numbers of audits and answers."""
     per_quarter = _scaled(25_000, scale) / len(quarters)
     facts, audits, answers = [], 0, 0
+
+    def yes_no(_question):
+        return rng.choices(*YES_NO)[0]
+
     for index, (start, end) in enumerate(quarters):
-        programmes = _insert(Programme, [
+        programmes = insert(Programme, [
             {"name": f"{template.name}, {start:%B %Y}", "template_id": template.id,
              "period_start": start, "period_end": end, "due_on": end + timedelta(days=14)}
-            for template, _version, _questions in templates])
+            for template, _shape in templates])
         count = round(per_quarter * (index + 1)) - round(per_quarter * index)
         chosen = rng.sample(range(len(cases)), min(count, len(cases)))
         rows, plans = [], []
@@ -274,7 +239,7 @@ def _audits(rng, scale, quarters, templates, cases, auditors):
         for case_index in chosen:
             case_id, team_id = cases[case_index]
             which = 0 if rng.random() < WHOLE_CASE_FILE_SHARE else 1
-            template, version, questions = templates[which]
+            _template, shape = templates[which]
             auditor, generosity = rng.choice(auditors)
             day = start + timedelta(days=rng.randrange((end - start).days + 1))
             moment = stored(day, time(rng.randrange(8, 20), rng.randrange(60)))
@@ -282,132 +247,48 @@ def _audits(rng, scale, quarters, templates, cases, auditors):
             if last and rng.random() < 0.06:
                 status = rng.choice(["in_progress", "returned"])
             overall = rng.choices(range(4), weights=GRADE_WEIGHTS)[0]
-            submitted = status != "in_progress"
-            rows.append({
-                "programme_id": programmes[which], "case_id": case_id, "auditor_id": auditor,
-                "template_version_id": version.id, "status": status,
-                "due_on": end + timedelta(days=14), "allocated_at": moment - timedelta(days=20),
-                "started_at": moment - timedelta(days=3),
-                "submitted_at": moment if submitted else None,
-                "audited_on": local_date(moment) if submitted else None,
-                "team_id": team_id if submitted else None,
-                "returned_at": moment + timedelta(days=2) if status == "returned" else None,
-                "return_reason": "Please add the evidence." if status == "returned" else None,
-                "overall_grade": OFSTED_SCALE[overall], "overall_rank": overall,
-                "strengths": "The child's voice is clear.",
-                "areas_for_development": "Plans need timescales.",
-            })
-            plans.append((which, questions, overall, day, auditor, generosity, status))
-        ids = _insert(Audit, rows)
+            rows.append(audit_row(programmes[which], case_id, team_id, auditor, shape, overall,
+                                  moment, end + timedelta(days=14), status))
+            graded = {q.key: _grade(rng, overall) for q in shape.graded}
+            plans.append((shape, overall, graded, day, moment, team_id, auditor, generosity,
+                          status))
+        ids = insert(Audit, rows)
         audits += len(ids)
-        answer_rows = []
-        for audit_id, (which, questions, overall, day, auditor, generosity, status) in zip(
-                ids, plans, strict=True):
-            made, graded = _answer_rows(rng, audit_id, questions, overall, day)
-            answer_rows.extend(made)
+        made = []
+        for audit_id, (shape, overall, graded, day, moment, team_id, auditor, generosity,
+                       status) in zip(ids, plans, strict=True):
+            made.extend(answer_rows(rng, audit_id, shape, graded, yes_no, day, moment))
             if status == "submitted":
-                facts.append({"id": audit_id, "quarter": index, "template": which,
-                              "overall": overall, "graded": graded, "auditor": auditor,
-                              "generosity": generosity, "day": day})
-        _insert(Answer, answer_rows, returning=False)
-        answers += len(answer_rows)
+                facts.append((index, AuditFacts(audit_id, team_id, auditor, shape, overall,
+                                                graded, higher=generosity)))
+        insert(Answer, made, returning=False)
+        answers += len(made)
     return facts, audits, answers
 
 
 # -- Moderation ------------------------------------------------------------------------------
 
-def _moderated_rank(rng, auditor_rank, generosity):
-    """The moderator's grade: the same mostly; a step lower when the auditor was generous."""
-    roll = rng.random()
-    if roll < generosity:
-        return min(3, auditor_rank + 1)
-    if roll < generosity + 0.06:
-        return max(0, auditor_rank - 1)
-    return auditor_rank
-
-
-def _rounds(scale, quarters):
-    """(name, kind, start, end, quota, quarters sampled) of every round."""
-    rounds = []
-    for index, (start, end) in enumerate(quarters):
-        rounds.append((f"QA moderation {start:%B %Y}", "qa_quarterly", start, end,
-                       _scaled(QA_QUOTA, scale), [index]))
-        if index % 4 == 1:  # each year's April to September, by an independent auditor
-            rounds.append((f"Independent moderation {quarters[index - 1][0]:%B %Y} to "
-                           f"{end:%B %Y}", "independent", quarters[index - 1][0], end,
-                           _scaled(INDEPENDENT_QUOTA, scale), [index - 1, index]))
-    return rounds
-
-
-def _moderate(rng, scale, quarters, templates, facts, moderators):
+def _rounds(scale, quarters, facts, moderators):
+    """A QA round of each quarter's audits, and each year an independent auditor's of April
+    to September's (which may moderate an audit a second time); three moderators each, in
+    turn."""
     by_quarter = {}
-    for fact in facts:
-        by_quarter.setdefault(fact["quarter"], []).append(fact)
-    plans = _rounds(scale, quarters)
-    round_ids = _insert(ModerationRound, [
-        {"name": name, "kind": kind, "mode": "blind", "period_start": start,
-         "period_end": end, "quota": quota, "method": "simple_random", "filters": {},
-         "seed": rng.randrange(2**31), "frame_size": sum(len(by_quarter.get(q, []))
-                                                          for q in sampled),
-         "drawn_at": datetime.combine(end + timedelta(days=3), time(9))}
-        for name, kind, start, end, quota, sampled in plans])
-    moderator_ids = [moderator for moderator, _ in moderators]
-    _insert(round_moderators, [{"round_id": round_id, "user_id": moderator}
-                               for round_id in round_ids for moderator in moderator_ids[:3]],
-            returning=False)
-    samples, sample_plans = [], []
-    for round_id, (_name, _kind, _start, end, quota, sampled) in zip(round_ids, plans,
-                                                                     strict=True):
-        frame = [fact for q in sampled for fact in by_quarter.get(q, [])]
-        for position, fact in enumerate(rng.sample(frame, min(quota, len(frame))), start=1):
-            moderator = rng.choice(moderator_ids)
-            samples.append({"round_id": round_id, "audit_id": fact["id"], "position": position,
-                            "reason": "random", "moderator_id": moderator})
-            moment = stored(end + timedelta(days=rng.randrange(10, 45)),
-                            time(rng.randrange(9, 18), rng.randrange(60)))
-            sample_plans.append((fact, moderator, moment))
-    sample_ids = _insert(ModerationSample, samples)
-    moderation_ids = _insert(Moderation, [
-        {"sample_id": sample_id, "audit_id": fact["id"], "moderator_id": moderator,
-         "mode": "blind", "status": "submitted", "feedback": "Clear analysis; plans need "
-         "timescales.", "started_at": moment - timedelta(days=2), "submitted_at": moment,
-         "submitted_on": local_date(moment), "acknowledged_at": moment + timedelta(days=5)}
-        for sample_id, (fact, moderator, moment) in zip(sample_ids, sample_plans, strict=True)])
-    grades, challenged = [], []
-    for moderation_id, (fact, moderator, moment) in zip(moderation_ids, sample_plans,
-                                                        strict=True):
-        _template, _version, questions = templates[fact["template"]]
-        items = [("overall", "Overall judgement", None, fact["overall"])] + [
-            (key, text, domain, fact["graded"][key])
-            for _id, key, kind, domain, text in questions if kind == "graded"]
-        for position, (item, label, domain, auditor_rank) in enumerate(items):
-            moderated = _moderated_rank(rng, auditor_rank, fact["generosity"])
-            row = {"moderation_id": moderation_id, "position": position, "item": item,
-                   "label": label, "domain": domain,
-                   "auditor_grade": OFSTED_SCALE[auditor_rank], "auditor_rank": auditor_rank,
-                   "moderator_grade": OFSTED_SCALE[moderated], "moderator_rank": moderated,
-                   "agreed_grade": None, "agreed_rank": None, "ruled_grade": None,
-                   "ruled_rank": None}
-            if moderated != auditor_rank and rng.random() < 0.2:
-                row["agreed_grade"], row["agreed_rank"] = OFSTED_SCALE[auditor_rank], \
-                    auditor_rank
-            elif item == "overall" and moderated != auditor_rank and rng.random() < 0.15:
-                upheld = rng.random() < 0.4
-                ruled = auditor_rank if upheld else moderated
-                row["ruled_grade"], row["ruled_rank"] = OFSTED_SCALE[ruled], ruled
-                challenged.append((len(grades), fact["auditor"], moderator, moment, upheld,
-                                   OFSTED_SCALE[auditor_rank]))
-            grades.append(row)
-    grade_ids = _insert(ModerationGrade, grades)
-    _insert(Challenge, [
-        {"grade_id": grade_ids[index], "raised_by_id": auditor, "reasons": "The evidence "
-         "supports my grade.", "proposed_grade": proposed,
-         "raised_at": moment + timedelta(days=3), "ruled_by_id": moderator,
-         "ruled_at": moment + timedelta(days=10),
-         "outcome": "upheld" if upheld else "rejected", "ruling": "Ruled after review."}
-        for index, auditor, moderator, moment, upheld, proposed in challenged],
-        returning=False)
-    return len(moderation_ids), len(grades), len(challenged)
+    for index, audit in facts:
+        by_quarter.setdefault(index, []).append(audit)
+    ids = [moderator for moderator, _ in moderators]
+    plans = []
+    for index, (start, end) in enumerate(quarters):
+        team = [ids[(len(plans) * 3 + k) % len(ids)] for k in range(min(3, len(ids)))]
+        plans.append(RoundPlan(f"QA moderation {start:%B %Y}", "qa_quarterly", start, end,
+                               _scaled(QA_QUOTA, scale), by_quarter.get(index, []), team))
+        if index % 4 == 1:  # each year's April to September, by an independent auditor
+            first = quarters[index - 1][0]
+            plans.append(RoundPlan(
+                f"Independent moderation {first:%B %Y} to {end:%B %Y}", "independent", first,
+                end, _scaled(INDEPENDENT_QUOTA, scale),
+                by_quarter.get(index - 1, []) + by_quarter.get(index, []), team,
+                include_moderated=True))
+    return plans
 
 
 def generate(seed=2015, scale=1.0):
@@ -421,9 +302,8 @@ def generate(seed=2015, scale=1.0):
     quarters = _quarters()
     cases = _cases(rng, _scaled(18_000, scale, least=20), team_ids)
     facts, audits, answers = _audits(rng, scale, quarters, templates, cases, auditors)
-    moderations, grades, challenges = _moderate(rng, scale, quarters, templates, facts,
-                                                moderators)
+    moderated = moderate(rng, _rounds(scale, quarters, facts, moderators))
     db.session.commit()
     return Summary(teams=len(team_ids), auditors=len(auditors), cases=len(cases),
-                   audits=audits, answers=answers, moderations=moderations,
-                   grades=grades, challenges=challenges)
+                   audits=audits, answers=answers, moderations=moderated.moderations,
+                   grades=moderated.grades, challenges=moderated.challenges)

@@ -1,6 +1,8 @@
 """The flask commands a council's IT team uses: create-user, seed-demo (send-email is in
 test_send_email.py)."""
 
+from datetime import date
+
 from audit_app.extensions import db
 from audit_app.models import User
 
@@ -43,8 +45,8 @@ def test_seed_demo_refuses_a_database_with_users_unless_if_empty(app, users, tmp
     assert "admin@example.org.uk" in again.output
 
 
-def test_seed_demo_loads_the_organisation_templates_and_activity(app, tmp_path):
-    from audit_app.models import Audit, AuditTemplate, Moderation
+def test_seed_demo_loads_the_organisation_templates_activity_and_history(app, tmp_path):
+    from audit_app.models import Audit, AuditTemplate, Moderation, Recommendation, Target
 
     app.instance_path = str(tmp_path)
     result = app.test_cli_runner().invoke(args=["seed-demo"])
@@ -54,8 +56,18 @@ def test_seed_demo_loads_the_organisation_templates_and_activity(app, tmp_path):
     slugs = set(db.session.scalars(db.select(AuditTemplate.slug)))
     assert {"whole-case-file", "plo", "private-fostering", "homeless-16-17",
             "cwd-supervision-visiting", "annual-supervision"} <= slugs
-    # The Q2 programme's 14, and the compliance checklists of the November dip sample's 2 cases.
-    assert db.session.scalar(db.select(db.func.count(Audit.id))) == 16
-    assert db.session.scalar(db.select(db.func.count(Moderation.id))) == 4
+    # The Q2 programme's 14, and the compliance checklists of the November dip sample's 2
+    # cases, as before the history (audit dates from April 2026, or none yet)...
+    activity = db.or_(Audit.audited_on.is_(None), Audit.audited_on >= date(2026, 4, 1))
+    assert db.session.scalar(db.select(db.func.count(Audit.id)).where(activity)) == 16
+    assert db.session.scalar(db.select(db.func.count(Moderation.id)).join(Audit).where(
+        activity)) == 4
+    # ... and the history's audits from April 2020 to March 2023 (tests/test_demo_history.py).
+    history = Audit.audited_on.between(date(2020, 4, 1), date(2023, 3, 31))
+    assert db.session.scalar(db.select(db.func.count(Audit.id)).where(history)) == 988
+    assert db.session.scalar(db.select(db.func.count(Audit.id))) == 16 + 988
+    # The reference targets (tests/test_targets.py) and action plan (test_plan_position.py).
+    assert db.session.scalar(db.select(db.func.count(Target.id))) == 13
+    assert db.session.scalar(db.select(db.func.count(Recommendation.id))) == 8
     again = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
     assert f"password: {generated}" in again.output

@@ -172,6 +172,7 @@ def test_leaders_home_page_links_to_the_figures(client, login, users):
     login("leader")
     panel = client.get("/").soup.find(id="panel-leader").find_parent("section")
     links = {a.get_text(): a["href"] for a in panel.select("a")}
-    assert links == {"Moderation agreement report": "/reports/agreement",
+    assert links == {"Dashboard of headline figures": "/dashboard/",
+                     "Moderation agreement report": "/reports/agreement",
                      "Audit programmes": "/programmes/", "All actions": "/actions/all",
                      "Dip sample coverage": "/dip-samples/coverage"}

@@ -7,7 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from audit_app.extensions import db
+from audit_app.measures.periods import Quarter
 from audit_app.models import Event, LearningEntry
+from audit_app.plan import learning
 from tests.concurrency import at_once
 from tests.conftest import TEST_PASSWORD
 from tests.moderation_factories import make_template, submitted_audit
@@ -122,3 +124,12 @@ def test_the_list_says_plainly_when_the_quarter_is_not_one_it_offers(client, log
     assert page.status_code == 200
     assert errors(page) == ["Select a quarter from the list"]
 
+
+
+def test_the_demo_entries_load_through_the_rules(users):
+    loaded = learning.load_entries()
+    assert len(loaded) == 6 and count(LearningEntry) == 6
+    assert count(Event, Event.entity_type == "learning_entry") == 6
+    quarter = [e.title for e in learning.entries(Quarter(2022, 2))]
+    assert quarter == ["Audit findings briefing on contingency planning",
+                       "Masterclasses on holding family network meetings"]

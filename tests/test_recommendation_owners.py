@@ -36,6 +36,7 @@ def test_without_a_team_manager_the_auditor_must_choose_an_owner(client, login, 
     login("auditor")
     page = client.get(f"/audits/{unmanaged.id}/recommendations")
     assert "The case's team has no active manager" in page.soup.get_text()
+    assert page.soup.select_one("#owner_id option").get_text() == "Choose an owner"
     refused = client.submit(f"/audits/{unmanaged.id}/recommendations", {
         "description": "Update the plan", "priority": "medium", "owner_id": ""})
     assert [a.get_text() for a in refused.soup.select(".govuk-error-summary a")] == [NO_OWNER]

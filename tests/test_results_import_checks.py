@@ -6,6 +6,7 @@ becomes an AuditRow with the values the app stores.
 """
 
 import io
+import time
 from datetime import date, datetime
 
 import pytest
@@ -168,6 +169,40 @@ def test_a_workbooks_rows_keep_their_numbers_down_to_a_stray_cell_far_below():
     assert problems[0] == "line 60000, column case_reference: missing value"
 
 
+def _saved(book):
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_cell_in_the_last_column_of_many_rows_is_read_quickly_and_refused():
+    # A small file whose rows each end in column XFD: openpyxl would pad every row to
+    # 16,384 cells; the sheet's stated width is refused before any row is read.
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(","))
+    for line in range(2, 3002):
+        sheet.cell(row=line, column=16384, value="x")
+    started = time.perf_counter()
+    assert rejected(_saved(book))[0].startswith("The first sheet is 16,384 columns wide")
+    assert time.perf_counter() - started < 5
+    # Blank rows count towards the page's limit too (ten read for each row it allows).
+    book = Workbook()
+    book.active.append(HEADER.split(","))
+    book.active.cell(row=200, column=1, value=" ")
+    assert rejected(_saved(book), max_rows=10) == [read.too_long(10)]
+
+
+def test_a_workbook_that_unpacks_to_far_more_than_a_results_file_is_refused(monkeypatch):
+    monkeypatch.setattr(read, "MAX_UNZIPPED_BYTES", 20_000)
+    book = Workbook()
+    book.active.append(HEADER.split(","))
+    book.active.append(["x" * 200_000])  # compresses to almost nothing
+    data = _saved(book)
+    assert len(data) < 20_000
+    assert rejected(data)[0].startswith("The workbook holds more than")
+
+
 # --- problems with the whole file ------------------------------------------------------------
 
 
@@ -266,9 +301,13 @@ def row(**changes):
     ({"plan_date": "31/02/2022"}, [
         'line 2, column plan_date: bad date "31/02/2022": not a real date']),
     ({"visits": "a few"}, ['line 2, column visits: "a few" is not a number']),
-    ({"visits": "1e12"}, [
-        'line 2, column visits: the number "1e12" must be between -999,999,999 and '
+    ({"visits": "1000000000000"}, [
+        'line 2, column visits: the number "1000000000000" must be between -999,999,999 and '
         "999,999,999"]),
+    # Plain decimals in ASCII digits only, as the audit form takes.
+    ({"visits": "1e12"}, ['line 2, column visits: "1e12" is not a number']),
+    ({"visits": "1_000"}, ['line 2, column visits: "1_000" is not a number']),
+    ({"visits": "\uff11\uff12"}, ['line 2, column visits: "\uff11\uff12" is not a number']),
     ({"visits": "1.23456"}, [
         'line 2, column visits: the number "1.23456" must have 4 decimal places or fewer']),
     ({"notes": "x" * 20001}, ["line 2, column notes: must be 20,000 characters or fewer"]),

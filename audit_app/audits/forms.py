@@ -245,11 +245,14 @@ class RecommendationForm(BaseForm):
     form_token = FormTokenField()
     submit = SubmitField("Save recommendation", widget=GovSubmitInput())
 
-    def __init__(self, people, due_days, *args, **kwargs):
+    def __init__(self, people, due_days, *args, team_has_manager=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.owner_id.choices = choices(
-            ((u.id, f"{u.name} ({u.email})") for u in people), blank="Manager of the case's team"
-        )
+            ((u.id, f"{u.name} ({u.email})") for u in people),
+            blank="Manager of the case's team" if team_has_manager else "Choose an owner")
+        if not team_has_manager:
+            self.owner_id.description = ("The case's team has no active manager: choose who "
+                                         "owns this action.")
         self.due_on.description = (
             "For example, 27 3 2027. Leave blank for the priority's working days after the "
             "audit is submitted: " + ", ".join(

@@ -353,8 +353,9 @@ def _owners(case):
 
 
 def _recommendation_form(audit, **kwargs):
-    return RecommendationForm(_owners(audit.case), {
-        code: actions_workflow.due_days(code) for code in PRIORITIES}, **kwargs)
+    return RecommendationForm(
+        _owners(audit.case), {code: actions_workflow.due_days(code) for code in PRIORITIES},
+        team_has_manager=actions_workflow.default_owner(audit.case) is not None, **kwargs)
 
 
 def _owner_missing(form, audit):

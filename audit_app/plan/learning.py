@@ -6,7 +6,10 @@ lists a quarter's entries. The rules and events are the action plan's
 (audit_app/plan/records.py): a refusal is a PlanError naming the form's fields.
 """
 
+import json
 import re
+from datetime import date
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -17,11 +20,13 @@ from audit_app.models.learning import KINDS
 from audit_app.plan.records import PlanError, _Checks, _create, _one_line, _text, _update
 from audit_app.timeutil import today
 
+# The demo's entries, written as data: seed-demo loads them through the same rules.
+DEMO_ENTRIES = Path(__file__).resolve().parent / "data" / "learning.json"
 FIELDS = ("quarter", "theme", "kind", "title", "audience", "given_on", "link", "notes")
 # A web address people can open: http(s), no spaces (shown as a link, so never javascript:).
 LINK = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 
-__all__ = ["FIELDS", "PlanError", "create_entry", "entries", "update_entry"]
+__all__ = ["FIELDS", "PlanError", "create_entry", "entries", "load_entries", "update_entry"]
 
 
 def _entry(values):
@@ -73,3 +78,9 @@ def entries(quarter):
     return db.session.scalars(
         select(LearningEntry).where(LearningEntry.quarter == quarter.code)
         .order_by(LearningEntry.given_on, LearningEntry.id)).all()
+
+
+def load_entries(path=DEMO_ENTRIES, actor=None):
+    """Add the entries of a JSON file (a list of the form's fields, dates as ISO text)."""
+    return [create_entry({**entry, "given_on": date.fromisoformat(entry["given_on"])}, actor)
+            for entry in json.loads(path.read_text())]

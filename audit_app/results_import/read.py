@@ -9,6 +9,7 @@ Blank rows are left out. Reading stops as soon as the file is past `max_rows` ro
 """
 
 import io
+import zipfile
 from contextlib import closing
 from dataclasses import dataclass
 
@@ -19,6 +20,12 @@ from audit_app.downloads import unescape
 
 # A file mixing every template, with a moderated_ column per graded question, has under 200.
 MAX_COLUMNS = 500
+# What a workbook may unzip to: the 25,000-row benchmark's sheet is far smaller. A few MB of
+# zip can hold gigabytes of XML (one huge cell, or millions of empty ones), which openpyxl
+# would hold in memory or pad row by row.
+MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
+# Rows read (blank or not) for each row a limit allows: blank rows cost time to read too.
+BLANK_ROWS_ALLOWED = 10
 XLSX_START = b"PK\x03\x04"  # a workbook is a zip file
 
 
@@ -60,17 +67,36 @@ def _workbook_rows(data):
     # A damaged or foreign file can make openpyxl (and zipfile, zlib and the XML parser
     # under it) raise almost anything; each is the same answer to the person uploading it.
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unzipped = sum(entry.file_size for entry in archive.infolist())
+        if unzipped > MAX_UNZIPPED_BYTES:
+            raise ImportRejected([Problem(None, None, (
+                f"The workbook holds more than {MAX_UNZIPPED_BYTES // (1024 * 1024)} MB of data "
+                "when unpacked, far more than a results file needs: save only the results "
+                "sheet, or save it as CSV"))])
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except ImportRejected:
+        raise
     except Exception as error:
         raise _not_a_workbook(error) from None
     try:
         sheet = book.worksheets[0]
-        # The size a workbook states can be wrong (some programs write "A1"): read it all.
+        if (sheet.max_column or 0) > MAX_COLUMNS:
+            raise ImportRejected([Problem(None, None, (
+                f"The first sheet is {sheet.max_column:,} columns wide: a results file has "
+                f"one column for each detail of an audit and each question, at most "
+                f"{MAX_COLUMNS}. Delete the columns after the last one you need"))])
+        # The size a workbook states can be wrong (some programs write "A1"): read it all,
+        # but no wider than one column past the widest file taken (see above).
         sheet.reset_dimensions()
-        # Not padded to a width: an empty row (up to a stray cell far down) is [], cheaply.
-        for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+        # openpyxl pads each row out to its last cell: a cell in column XFD would make
+        # every row 16,384 wide.
+        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)
+        for line, cells in enumerate(rows, start=1):
             yield line, [unescape(cell.strip()).strip() if isinstance(cell, str) else cell
                          for cell in cells]
+    except ImportRejected:
+        raise
     except Exception as error:
         raise _not_a_workbook(error) from None
     finally:
@@ -96,6 +122,8 @@ def read(data, max_rows=None, max_bytes=None):
     header, records = None, []
     with closing(rows):
         for line, cells in rows:
+            if max_rows is not None and line > (max_rows + 1) * BLANK_ROWS_ALLOWED:
+                raise ImportRejected([Problem(None, None, too_long(max_rows))])
             header = _take(line, cells, header, records, max_rows)
     if not header:
         raise ImportRejected([Problem(1, None, "the first line must be the column names")])

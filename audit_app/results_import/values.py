@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from audit_app.audits.forms import TEXT_LIMIT, data_to_stored, number_problem
+from audit_app.audits.forms import TEXT_LIMIT, as_number, data_to_stored, number_problem
 from audit_app.cases.importer import parse_date
 from audit_app.inputs import date_range_text, in_date_range
 
@@ -36,8 +36,8 @@ def text_of(cell):
         return ""
     if isinstance(cell, bool):
         return "TRUE" if cell else "FALSE"
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
+    if isinstance(cell, float) and cell.is_integer() and abs(cell) < 1e15:
+        return str(int(cell))  # beyond 15 digits Excel shows it as 1E+308, as repr does
     if isinstance(cell, datetime):
         return (cell.date() if cell.time() == datetime.min.time() else cell).isoformat()
     if isinstance(cell, date):
@@ -92,11 +92,15 @@ def number(cell):
     """A number answer as the audit form stores it (no exponent, no trailing zeros)."""
     if isinstance(cell, bool) or not isinstance(cell, int | float | str):
         raise ValueError(f"{quoted(cell)} is not a number")
-    text = repr(cell) if isinstance(cell, float) else str(cell).strip()
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"{quoted(cell)} is not a number") from None
+    if isinstance(cell, str):
+        value = as_number(cell.strip())  # plain decimals only, as the audit form takes
+    else:  # a number typed in Excel: its exact value
+        try:
+            value = Decimal(repr(cell) if isinstance(cell, float) else cell)
+        except InvalidOperation:
+            value = None
+    if value is None:
+        raise ValueError(f"{quoted(cell)} is not a number")
     problem = number_problem(value)
     if problem is not None:
         raise ValueError(f"the number {quoted(cell)} {problem}")
