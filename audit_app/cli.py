@@ -16,6 +16,7 @@ from audit_app.cases.cli import import_cases
 from audit_app.extensions import db
 from audit_app.measures.cli import measures
 from audit_app.models import ROLES, AuditTemplate, Team
+from audit_app.plan import learning
 from audit_app.plan.seed import load_plan
 from audit_app.results_import.cli import import_results_command
 
@@ -56,7 +57,8 @@ def create_user(email, name, roles, team, password):
 @with_appcontext
 def seed_demo(if_empty):
     """Load the demo organisation, one account per role, demo activity, three years of
-    audit history (2020-21 to 2022-23), and the reference action plan with its targets."""
+    audit history (2020-21 to 2022-23), the reference action plan with its targets, and
+    learning and training entries answering its audit themes."""
     saved = Path(current_app.instance_path) / "demo-password.txt"
     password = demo.demo_password(os.environ.get("DEMO_PASSWORD"), saved)
     if not demo.is_empty():
@@ -72,6 +74,7 @@ def seed_demo(if_empty):
         demo_history.seed_history(users)
         load_reference_targets()
         load_plan()
+        learning.load_entries()
         db.session.commit()
     click.echo(f"Demo accounts (password: {password}):")
     for email in demo.demo_emails():

@@ -1,21 +1,27 @@
-"""The leaders' dashboard's server time on a large county, beside the floor: the same figures
-from one hand-written SQL query per measure, with no page.
+"""The leaders' dashboard's and the quarterly headline report's server time on a large county,
+beside their floors: the same figures from one hand-written SQL query per measure, no page.
 
     .venv/bin/python benchmarks/dashboard.py [--repeat 9] [--seed 2015] [--scale 1.0]
 
 Migrates a fresh SQLite database in a temporary directory, loads the demo organisation, the
 large county (benchmarks/large_county.py: 25,000 audits over ten years at scale 1), about
 1.5 actions from each audit with a dip sample of them every month (`add_actions`: the
-county has none of its own), and the reference action plan's targets. Then, as the demo
-leader through the test client (the whole request: routing, sign-in check, queries,
-figures, charts, template):
+county has none of its own), and the reference action plan with its targets. Then, as the
+demo leader through the test client (the whole request: routing, sign-in check, queries,
+figures, charts, template or file):
 
 - the dashboard for Q2 2022-23 (headline figures, their trend over eight quarters, the
   domains), one figure's page (its trend and its teams) and the audits behind it;
 - the dashboard's figures alone (audit_app/measures/headline.py, no page);
 - the floor: the same numerators and denominators from one hand-written SQL query per
   measure (each headline measure for the eight quarters, each per-domain rate for the
-  quarter's domains), checked equal to the dashboard's, with no page and no targets.
+  quarter's domains), checked equal to the dashboard's, with no page and no targets;
+- the quarterly headline report for the same quarter (its page, its Excel and CSV files),
+  the action plan progress report (its page and Word document), the report's figures alone
+  (audit_app/reports/quarterly.py, no page), and its floor (benchmarks/report_floor.py: the
+  dashboard's queries for the report's four quarters, and one each for the activity, the
+  grades, agreement by auditor, overdue actions by team and dip samples done), checked equal
+  to the report's.
 
 Each is run `--repeat` times after one warm-up; the median and the best are printed, with
 the SQL statements made and the ratio of the dashboard to the floor. With TEST_DATABASE_URL
@@ -55,7 +61,10 @@ from audit_app.models import (  # noqa: E402
     DipSampleCase,
     DipSampleCheck,
     DipSampleRound,
+    User,
 )
+from audit_app.plan.seed import load_plan  # noqa: E402
+from audit_app.reports.quarterly import quarterly_report  # noqa: E402
 from audit_app.synthetic import insert  # noqa: E402
 from audit_app.timeutil import today  # noqa: E402
 from benchmarks.databases import each_database  # noqa: E402
@@ -66,6 +75,13 @@ PATHS = {
     "dashboard page": f"/dashboard/?quarter={QUARTER.code}",
     "figure page (trend, by team)": f"/dashboard/figures/good_or_better?quarter={QUARTER.code}",
     "audits behind it (page 1)": f"/dashboard/figures/good_or_better/audits?quarter={QUARTER.code}",
+}
+REPORT_PATHS = {
+    "quarterly report page": f"/reports/quarterly?quarter={QUARTER.code}",
+    "quarterly report, Excel": f"/reports/quarterly.xlsx?quarter={QUARTER.code}",
+    "quarterly report, CSV": f"/reports/quarterly.csv?quarter={QUARTER.code}",
+    "action plan report page": f"/reports/action-plan?quarter={QUARTER.code}",
+    "action plan report, Word": f"/reports/action-plan.docx?quarter={QUARTER.code}",
 }
 DONE = ("completed", "verified_followed_up", "verified_partly")
 
@@ -321,6 +337,7 @@ def run(label, url, seed, scale, repeat, engine_options=None):
         summary = generate(seed=seed, scale=scale)
         actions, checks = add_actions(seed)
         load_reference_targets()
+        load_plan()
         db.session.commit()
         print(f"{label}: loaded {summary}, {actions:,} actions, {checks:,} dip-sample checks "
               f"in {time.perf_counter() - started:.1f} s")
@@ -355,9 +372,42 @@ def run(label, url, seed, scale, repeat, engine_options=None):
         if db.engine.dialect.name == "sqlite":
             verdict = "under" if medians["dashboard page"] < 0.2 else "OVER"
             print(f"  dashboard page median {verdict} the 200 ms target on SQLite")
+        same = time_report(client, repeat) and same
         db.session.remove()
         db.engine.dispose()
         return same
+
+
+def time_report(client, repeat):
+    """Time the quarterly report and the plan report as the leader gets them, the report's
+    figures alone, and its floor; True when the floor's figures equal the report's."""
+    # Here, not at the top: the report's floor builds on this module's floor queries.
+    from benchmarks.report_floor import figures_match, report_floor, report_floor_queries
+
+    medians = {}
+    for name, path in REPORT_PATHS.items():
+        def page(path=path):
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+        medians[name] = timed(name, page, repeat)
+    leader = db.session.scalar(select(User).where(User.email == "leader@example.org.uk"))
+
+    def figures():
+        db.session.expire_all()
+        return quarterly_report(QUARTER, leader, today())
+
+    medians["figures"] = timed("quarterly report's figures alone (no page)", figures, repeat)
+    queries = report_floor_queries(QUARTER, today())
+    found = report_floor(queries)
+    same = figures_match(figures(), found)
+    medians["floor"] = timed(f"report floor: {len(queries)} hand-written queries, no page",
+                             lambda: report_floor(queries), repeat)
+    print(f"  report floor's figures {'equal' if same else 'DIFFER FROM'} the report's "
+          f"({len(found)} numbers; the plan and learning entries are records, not in it)")
+    print(f"  report page / floor = {medians['quarterly report page'] / medians['floor']:.1f}; "
+          f"Excel / floor = {medians['quarterly report, Excel'] / medians['floor']:.1f}; "
+          f"figures alone / floor = {medians['figures'] / medians['floor']:.1f}")
+    return same
 
 
 def main():

@@ -175,4 +175,7 @@ def test_leaders_home_page_links_to_the_figures(client, login, users):
     assert links == {"Dashboard of headline figures": "/dashboard/",
                      "Moderation agreement report": "/reports/agreement",
                      "Audit programmes": "/programmes/", "All actions": "/actions/all",
-                     "Dip sample coverage": "/dip-samples/coverage"}
+                     "Dip sample coverage": "/dip-samples/coverage",
+                     "Quarterly headline report": "/reports/quarterly",
+                     "Action plan progress report": "/reports/action-plan",
+                     "Learning and training": "/plan/learning"}

@@ -297,11 +297,14 @@ def case_done_sql():
     """SQL: the sampled case (DipSampleCase in the FROM) is done: still in the sample, each
     of its listed actions still to check has a check, and its compliance audit, if any, is
     submitted."""
+    # Correlated by name: nested two deep, the check must be of this sampled case, not of
+    # any sample of the case (a check in last month's sample does not do this month's).
+    checked = exists().where(DipSampleCheck.sampled_case_id == DipSampleCase.id,
+                             DipSampleCheck.action_id == Action.id).correlate(DipSampleCase,
+                                                                              Action)
     unchecked = exists().where(
         Action.case_id == DipSampleCase.case_id, Action.created_at <= DipSampleCase.added_at,
-        Action.status.in_(TO_CHECK),
-        ~exists().where(DipSampleCheck.sampled_case_id == DipSampleCase.id,
-                        DipSampleCheck.action_id == Action.id))
+        Action.status.in_(TO_CHECK), ~checked)
     audit_open = exists().where(Audit.id == DipSampleCase.audit_id, Audit.status != SUBMITTED)
     return and_(DipSampleCase.removed_at.is_(None), ~unchecked, ~audit_open)
 

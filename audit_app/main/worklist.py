@@ -186,6 +186,10 @@ def worklist_for(user):
         panels.append(Panel("leader", "Performance", "", links=[
             ("Dashboard of headline figures", url_for("dashboard.dashboard")),
             ("Moderation agreement report", url_for("reports.agreement")),
+            *([("Quarterly headline report", url_for("reports.quarterly")),
+               ("Action plan progress report", url_for("reports.action_plan")),
+               ("Learning and training", url_for("plan.learning_entries"))]
+              if user.has_role("leader", "moderator") else []),
             ("Audit programmes", url_for("programmes.list_programmes")),
             ("All actions", url_for("actions.all_actions")),
             ("Dip sample coverage", url_for("dip_samples.coverage")),

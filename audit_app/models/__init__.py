@@ -8,6 +8,7 @@ from audit_app.models.dip_samples import DipSampleCase, DipSampleCheck, DipSampl
 from audit_app.models.events import Event
 from audit_app.models.form_posts import FormPost
 from audit_app.models.kept_posts import KeptPost
+from audit_app.models.learning import LearningEntry
 from audit_app.models.moderation import (
     Challenge,
     Moderation,
@@ -56,6 +57,7 @@ __all__ = [
     "Event",
     "FormPost",
     "KeptPost",
+    "LearningEntry",
     "Moderation",
     "ModerationGrade",
     "ModerationRound",

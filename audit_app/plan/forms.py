@@ -22,6 +22,7 @@ from audit_app.forms import (
     VersionField,
     choices,
 )
+from audit_app.models.learning import KINDS
 from audit_app.models.plan import ACTION_STATUSES
 from audit_app.plan.progress import JUDGEMENTS
 
@@ -167,3 +168,36 @@ class UpdateForm(_PlanForm):
 
     params = {"written_on": _legend("Date of the update"), "text": _area(6),
               "status": {"classes": "govuk-radios--small"}}
+
+
+class LearningForm(_PlanForm):
+    subjects = {"quarter": "The quarter", "kind": "What kind of learning"}
+
+    quarter = SelectField("Quarter", widget=GovSelect(), validate_choice=False,
+                          description="The quarter whose headline report it belongs in. "
+                                      "Financial year quarters: Q1 is April to June.")
+    theme = StringField("Audit theme", widget=GovTextInput(),
+                        description="The finding it responds to, for example: contingency "
+                                    "planning in child in need plans.")
+    kind = RadioField("What kind of learning", widget=GovRadioInput(),
+                      choices=choices(KINDS.items()), validate_choice=False)
+    title = StringField("What was given", widget=GovTextInput(),
+                        description="For example: masterclass on family networking.")
+    audience = StringField("Audience", widget=GovTextInput(),
+                           description="For example: child in need and child protection "
+                                       "team managers.")
+    given_on = GovDateField("Date given", subject="The date it was given",
+                            description=DATE_HINT)
+    link = StringField("Link (optional)", widget=GovTextInput(),
+                       description="Where the slides, guidance or recording are, starting "
+                                   "with https://")
+    notes = TextAreaField("Notes (optional)", widget=GovTextArea())
+    submit = SubmitField("Save entry", widget=GovSubmitInput())
+
+    params = {"kind": {"classes": "govuk-radios--small"}, "given_on": _legend("Date given"),
+              "link": {"spellcheck": False}, "notes": _area(4)}
+
+    def __init__(self, quarters, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.quarter.choices = choices(((q.code, q.long_label) for q in quarters),
+                                       blank="Select the quarter")

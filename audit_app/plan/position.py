@@ -7,7 +7,7 @@ the names of scopes, and one `compute` (its own fixed handful) for each scope th
 computed measures are counted for.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 
@@ -98,17 +98,21 @@ def _scope(kind, ref):
     return Scope()
 
 
-def computed_figures(quarter, measures):
+def computed_figures(quarter, measures, reader_id=None, known=None):
     """{(measure key, scope kind, scope ref): Figure} for the computed measures, one
-    `compute` for each scope they are counted for."""
+    `compute` for each scope they are counted for; without the audits `reader_id` is
+    moderating blind, when given (audit_app/blind_moderation.py). `known`: figures of the
+    same quarter and reader a caller has counted already, keyed alike, not counted again."""
+    figures = dict(known or {})
     by_scope = {}
     for measure in measures:
-        if measure.computed and measure.measure_key in catalogue.BY_KEY:
+        key = (measure.measure_key, measure.scope_kind, measure.scope_ref)
+        if measure.computed and measure.measure_key in catalogue.BY_KEY and key not in figures:
             by_scope.setdefault((measure.scope_kind, measure.scope_ref), set()).add(
                 measure.measure_key)
-    figures = {}
     for (kind, ref), keys in sorted(by_scope.items()):
-        results = compute(quarter, _scope(kind, ref), named=Named(kind, ref),
+        scope = replace(_scope(kind, ref), reader_id=reader_id)
+        results = compute(quarter, scope, named=Named(kind, ref),
                           measures=[catalogue.BY_KEY[key] for key in sorted(keys)])
         figures.update({(result.measure.key, kind, ref): result.figure for result in results})
     return figures
@@ -145,8 +149,10 @@ def _measure_position(measure, quarter, targets, figures, entered, scope_names):
         targets=targets, figure=figure, entered=entered, progress=progress)
 
 
-def plan_position(quarter, recommendation_id=None):
-    """Every recommendation (or the one with this id) as it stands in `quarter`, by number."""
+def plan_position(quarter, recommendation_id=None, reader_id=None, known=None):
+    """Every recommendation (or the one with this id) as it stands in `quarter`, by number;
+    its computed figures without the audits `reader_id` is moderating blind, when given, and
+    taken from `known` where they are there (computed_figures)."""
     query = select(Recommendation).order_by(Recommendation.number)
     if recommendation_id is not None:
         query = query.where(Recommendation.id == recommendation_id)
@@ -168,7 +174,7 @@ def plan_position(quarter, recommendation_id=None):
     table_targets = db.session.scalars(select(Target).where(Target.measure.in_(keys))
                                        .order_by(Target.applies_from, Target.id)).all()
     scope_names = explained.scope_names()
-    figures = computed_figures(quarter, measures)
+    figures = computed_figures(quarter, measures, reader_id, known)
 
     actions = db.session.scalars(select(PlanAction).where(
         PlanAction.recommendation_id.in_(ids))).all()

@@ -424,3 +424,5 @@ def edit_update(update_id):
         heading=f"Change a progress update to action {action.reference}", noun="progress update",
         intro=action.text, **page)
 
+
+from audit_app.plan import learning_routes  # noqa: E402,F401  (its routes are on this blueprint)

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__)
 
-from audit_app.reports import routes  # noqa: E402,F401
+from audit_app.reports import quarterly_routes, routes  # noqa: E402,F401

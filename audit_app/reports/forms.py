@@ -84,3 +84,29 @@ class AgreementFilterForm(BaseForm):
         a choice ("Earliest"), not a request for the default."""
         return {name: self[name].data or "" for name in
                 ("period_from", "period_to", "team", "template", "auditor", "moderator", "round")}
+
+
+class ReportQuarterForm(BaseForm):
+    """The reporting quarter of the quarterly reports and the learning entries, from the
+    query string; the last complete quarter until the reader chooses another."""
+
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    quarter = SelectField("Quarter", widget=GovSelect(), validate_choice=False)
+    submit = SubmitField("Show quarter", widget=GovSubmitInput())
+
+    def __init__(self, options, formdata, **kwargs):
+        kwargs.setdefault("quarter", options.default.code)
+        super().__init__(formdata, **kwargs)
+        self.quarter.choices = choices(
+            (q.code, f"{q.long_label} so far" if q == options.current else q.long_label)
+            for q in reversed(options.quarters))
+
+    def validate_quarter(self, field):
+        if field.data not in {c.value for c in field.choices}:
+            raise ValidationError("Select a quarter from the list")
+
+    @property
+    def chosen(self):
+        return Quarter.parse(self.quarter.data)

@@ -6,8 +6,23 @@ from sqlalchemy import func, select
 
 from audit_app.extensions import db
 from audit_app.measures.figures import BELOW, p_text, percent
-from audit_app.measures.periods import Quarter, financial_year_start, quarters_between
-from audit_app.models import Audit, AuditTemplate, ModerationRound, Team, User, UserRole
+from audit_app.measures.periods import (
+    Quarter,
+    financial_year_start,
+    last_complete_quarter,
+    quarters_between,
+)
+from audit_app.models import (
+    Audit,
+    AuditTemplate,
+    ModerationRound,
+    OutcomeMeasure,
+    Team,
+    User,
+    UserRole,
+)
+from audit_app.reports import lines
+from audit_app.reports.lines import Line, coefficient_line, count_line, figure_line
 from audit_app.templating import format_date
 
 REPORT_ROLES = ("moderator", "admin", "leader", "practice_lead")
@@ -74,93 +89,102 @@ def scope_lines(form):
 
 # -- Flat rows for the downloads ----------------------------------------------------------------
 
-REPORT_COLUMNS = ["Section", "Measure", "Numerator", "Denominator", "Estimate", "95% CI low",
-                  "95% CI high", "Unit", "Status or note"]
+REPORT_COLUMNS = lines.COLUMNS
 
 
-def _pct(value):
-    return None if value is None else round(value * 100, 1)
-
-
-def _coef(value):
-    return None if value is None else round(value, 3)
-
-
-def _figure_row(section, measure, figure, note=""):
-    notes = [n for n in ("Small sample" if figure.small_sample and figure.denominator else "",
-                         note) if n]
-    return [section, measure, figure.numerator, figure.denominator, _pct(figure.value),
-            _pct(figure.ci_low) if figure.denominator else None,
-            _pct(figure.ci_high) if figure.denominator else None, "%", "; ".join(notes)]
-
-
-def _count_row(section, measure, count, note=""):
-    return [section, measure, count, None, count, None, None, "count", note]
-
-
-def _coefficient_row(measure, result, value):
-    return ["Agreement beyond chance", measure, None, result.n, _coef(value),
-            _coef(result.ci_low), _coef(result.ci_high), "coefficient", result.reason or ""]
-
-
-def report_rows(report, lines):
-    """The report as one table: a row per figure, in the page's order."""
-    rows = [["Scope", what, None, None, None, None, None, "", value] for what, value in lines]
+def report_lines(report, scope):
+    """The report as Lines (audit_app/reports/lines.py): one per figure, in the page's order,
+    after a line for each of `scope`'s (what, chosen)."""
+    found = [Line("Scope", what, note=value) for what, value in scope]
     cover = report.coverage
-    rows.append(["Coverage", "Audits moderated against the quota of the rounds ending in the "
-                 "period", cover.moderated, cover.quota, _pct(cover.share_of_quota), None,
-                 None, "%", cover.note or ""])
+    found.append(Line("Coverage", "Audits moderated against the quota of the rounds ending in "
+                      "the period", cover.moderated, cover.quota, cover.share_of_quota,
+                      unit=lines.PCT, note=cover.note or ""))
     overall = report.overall
     section = "Agreement on the overall judgement"
-    rows.append(_figure_row(section, "Auditor and final grade agree", overall.figure))
+    found.append(figure_line(section, "Auditor and final grade agree", overall.figure))
     target, status = report.target, report.target_status
     if target is None:
-        rows.append([section, "Target", None, None, None, None, None, "%",
-                     "No target in force at the end of the period"])
+        found.append(Line(section, "Target", unit=lines.PCT,
+                          note="No target in force at the end of the period"))
     else:
         note = status.label + (f" ({p_text(status.p_value)}, exact one-sided binomial test)"
                                if status.code == BELOW else "")
-        rows.append([section, f"Against the {percent(target.rate)} target ({target.source}, "
-                     f"from {format_date(target.applies_from)})", None, None,
-                     _pct(target.rate), None, None, "%", note])
-    rows.append(_coefficient_row("Cohen's kappa", overall.kappa, overall.kappa.kappa))
-    rows.append(_coefficient_row("Cohen's kappa, linear weights", overall.weighted_kappa,
-                                 overall.weighted_kappa.kappa))
-    rows.append(_coefficient_row("Gwet's AC1", overall.ac1, overall.ac1.ac1))
-    rows.extend(["Agreement beyond chance", "Note", None, None, None, None, None, "", note]
-                for note in overall.notes)
+        found.append(Line(section, f"Against the {percent(target.rate)} target "
+                          f"({target.source}, from {format_date(target.applies_from)})",
+                          estimate=target.rate, unit=lines.PCT, note=note))
+    section = "Agreement beyond chance"
+    found.append(coefficient_line(section, "Cohen's kappa", overall.kappa, overall.kappa.kappa))
+    found.append(coefficient_line(section, "Cohen's kappa, linear weights",
+                                  overall.weighted_kappa, overall.weighted_kappa.kappa))
+    found.append(coefficient_line(section, "Gwet's AC1", overall.ac1, overall.ac1.ac1))
+    found.extend(Line(section, "Note", note=note) for note in overall.notes)
     for i, auditor_grade in enumerate(report.categories):
         for j, final_grade in enumerate(report.categories):
-            rows.append(_count_row("Auditor's grade against final grade",
-                                   f"Auditor: {auditor_grade}; final: {final_grade}",
-                                   overall.matrix[i][j]))
+            found.append(count_line("Auditor's grade against final grade",
+                                    f"Auditor: {auditor_grade}; final: {final_grade}",
+                                    overall.matrix[i][j]))
     direction = overall.direction
     section = "Direction of disagreement"
-    rows.append(_count_row(section, "Auditor's grade higher than final (over-optimistic)",
-                           direction.higher))
-    rows.append(_count_row(section, "Auditor's grade lower than final", direction.lower))
-    rows.append([section, "Mean difference (final minus auditor, grade steps; positive = "
-                 "auditor more generous)", None, direction.equal + direction.discordant,
-                 _coef(direction.mean_difference), None, None, "grade steps", ""])
-    rows.append([section, "Sign test, higher against lower (exact, two-sided)", None,
-                 direction.discordant, round(direction.p_value, 4), None, None, "p-value", ""])
+    found.append(count_line(section, "Auditor's grade higher than final (over-optimistic)",
+                            direction.higher))
+    found.append(count_line(section, "Auditor's grade lower than final", direction.lower))
+    found.append(Line(section, "Mean difference (final minus auditor, grade steps; positive = "
+                      "auditor more generous)", None, direction.equal + direction.discordant,
+                      direction.mean_difference, unit=lines.GRADE_STEPS))
+    found.append(Line(section, "Sign test, higher against lower (exact, two-sided)", None,
+                      direction.discordant, direction.p_value, unit=lines.P))
     for domain in report.domains:
-        rows.append(_figure_row("Agreement by domain", domain.label, domain.figure,
-                                f"auditor higher {domain.higher}, lower {domain.lower}"))
+        found.append(figure_line("Agreement by domain", domain.label, domain.figure,
+                                 f"auditor higher {domain.higher}, lower {domain.lower}"))
     for auditor in report.auditors:
-        mean = auditor.mean_difference
-        note = (f"{auditor.moderated} moderated; mean difference "
-                f"{'n/a' if mean is None else f'{mean:+.2f}'}; higher {auditor.higher}, "
-                f"lower {auditor.lower}; sign test {p_text(auditor.p_value)}")
-        if auditor.adjusted_p_value is not None:
-            note += f" ({p_text(auditor.adjusted_p_value)} adjusted for every auditor, Holm)"
-        if auditor.over_grading:
-            note += "; over-grading unlikely to be chance"
-        rows.append(_figure_row("Calibration by auditor", auditor.name, auditor.figure, note))
-    found = report.challenges
+        found.append(figure_line("Calibration by auditor", auditor.name, auditor.figure,
+                                 calibration_note(auditor)))
+    found_challenges = report.challenges
     section = "Challenges to moderated grades"
-    rows.append(_count_row(section, "Grades challenged", found.grades_challenged))
-    rows.append(_count_row(section, "Challenges upheld", found.upheld))
-    rows.append(_count_row(section, "Challenges rejected", found.rejected))
-    rows.append(_count_row(section, "Challenges waiting for a ruling", found.pending))
-    return rows
+    found.append(count_line(section, "Grades challenged", found_challenges.grades_challenged))
+    found.append(count_line(section, "Challenges upheld", found_challenges.upheld))
+    found.append(count_line(section, "Challenges rejected", found_challenges.rejected))
+    found.append(count_line(section, "Challenges waiting for a ruling",
+                            found_challenges.pending))
+    return found
+
+
+def calibration_note(auditor):
+    """An auditor's calibration (AuditorCalibration) in words, for a download."""
+    mean = auditor.mean_difference
+    note = (f"{auditor.moderated} moderated; mean difference "
+            f"{'n/a' if mean is None else f'{mean:+.2f}'}; higher {auditor.higher}, "
+            f"lower {auditor.lower}; sign test {p_text(auditor.p_value)}")
+    if auditor.adjusted_p_value is not None:
+        note += f" ({p_text(auditor.adjusted_p_value)} adjusted for every auditor, Holm)"
+    if auditor.over_grading:
+        note += "; over-grading unlikely to be chance"
+    return note
+
+
+def report_rows(report, scope):
+    """The report as one table for a CSV: a row per figure, in the page's order."""
+    return [line.csv_cells() for line in report_lines(report, scope)]
+
+
+# -- The reporting quarter ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class QuarterOptions:
+    quarters: list  # oldest first, up to the quarter under way
+    default: Quarter  # the last complete quarter
+    current: Quarter
+
+
+def quarter_options(today):
+    """The quarters a report can be asked for: from the first audit's or the action plan's
+    first baseline's (whichever is earlier) to the one under way (one query)."""
+    first_audit, first_baseline = db.session.execute(select(
+        select(func.min(Audit.audited_on)).scalar_subquery(),
+        select(func.min(OutcomeMeasure.baseline_on)).scalar_subquery())).one()
+    default, current = last_complete_quarter(today), Quarter.containing(today)
+    earliest = min([default] + [Quarter.containing(day) for day in (first_audit, first_baseline)
+                                if day is not None])
+    return QuarterOptions(quarters=quarters_between(earliest, current), default=default,
+                          current=current)

@@ -16,7 +16,7 @@ from tests.test_authorization_matrix import load_matrix, matrix_ids
 pytestmark = pytest.mark.browser
 
 # Files rather than pages: CSV, Excel and JSON downloads, and the health check's JSON.
-DOWNLOAD = re.compile(r"\.(csv|xlsx|json)(\?|$)|/export(\?|$)|^/healthz$")
+DOWNLOAD = re.compile(r"\.(csv|xlsx|docx|json)(\?|$)|/export(\?|$)|^/healthz$")
 # Who visits: the first role the matrix shows the page (200), in this order.
 VISITORS = ["admin", "moderator", "auditor", "manager", "leader", "practice_lead", "anonymous"]
 EMAILS = {"practice_lead": "practicelead@example.org.uk"}
