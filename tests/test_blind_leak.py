@@ -178,3 +178,9 @@ def test_the_event_log_does_not_show_the_grades_to_an_admin_moderating_blind(
 def app_client(client):
     """A second browser on the same app."""
     return client.application.test_client()
+
+
+def test_the_action_plan_leaves_out_and_says_what_is_moderated_blind(client, login, blind):
+    login("moderator")
+    left_out = "1 audit you are moderating blind, until you submit your moderation"
+    assert left_out in client.get("/plan/?quarter=2026-Q2").text

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from audit_app import once
 from audit_app.admin import targets as measure_targets
 from audit_app.authz import roles_required
+from audit_app.blind_moderation import hidden_count
 from audit_app.dip_samples.forms import QuarterForm
 from audit_app.extensions import db
 from audit_app.measures import catalogue
@@ -69,15 +70,17 @@ def _words():
 def plan():
     form, quarter = _quarter_form()
     return render_template("plan/plan.html", form=form, quarter=quarter, rule=RULE,
-                           recommendations=position.plan_position(quarter),
-                           may_edit=_may_edit(), **_words())
+                           recommendations=position.plan_position(
+                               quarter, reader_id=current_user.id),
+                           left_out=hidden_count(current_user.id), may_edit=_may_edit(),
+                           **_words())
 
 
 @bp.route("/recommendations/<int:recommendation_id>")
 @roles_required(*READ_ROLES)
 def recommendation(recommendation_id):
     form, quarter = _quarter_form()
-    found = position.plan_position(quarter, recommendation_id)
+    found = position.plan_position(quarter, recommendation_id, reader_id=current_user.id)
     if not found:
         abort(404)
     (recommendation_position,) = found
@@ -85,7 +88,7 @@ def recommendation(recommendation_id):
         "plan/recommendation.html", form=form, quarter=quarter, rule=RULE,
         position=recommendation_position,
         history=position.entered_history(recommendation_position.measures),
-        may_edit=_may_edit(), **_words())
+        left_out=hidden_count(current_user.id), may_edit=_may_edit(), **_words())
 
 
 # -- Adding and changing: the pattern every form follows ----------------------------------------
