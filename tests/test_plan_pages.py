@@ -409,3 +409,12 @@ def test_a_stale_measure_edit_shows_both_versions(client, login, users):
         ["Where the figure comes from", "Entered by hand each quarter",
          "Audits good or better, after moderation"],
         ["Baseline (%)", "72%", "70%"]]
+
+
+def test_a_quarter_not_offered_is_said_and_the_last_complete_one_shown(client, login, users):
+    login("leader")
+    page = client.get("/plan/?quarter=2022-Q9")
+    assert page.status_code == 200
+    assert [a.get_text() for a in page.soup.select(".govuk-error-summary a")] == [
+        "Select a quarter from the list"]
+    assert "Select a quarter from the list" not in client.get("/plan/").text

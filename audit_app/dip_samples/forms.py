@@ -160,7 +160,11 @@ class QuarterForm(BaseForm):
         self.quarters = {q.code: q for q in quarters}
 
     def chosen(self, default):
+        """The quarter asked for, else `default`; one asked for that is not offered is said
+        (the page then shows the default), never ignored without a word."""
         if self.quarter.data not in self.quarters:
+            if self.quarter.data:
+                self.quarter.errors = ["Select a quarter from the list"]
             self.quarter.data = default.code
             return default
         return self.quarters[self.quarter.data]
