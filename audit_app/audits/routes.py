@@ -2,6 +2,7 @@
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import case as sql_case
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -348,7 +349,8 @@ def _owners(case):
     managers = list(managers_of(case.team_id))
     others = db.session.scalars(
         select(User).where(User.active, User.id.not_in([m.id for m in managers]))
-        .order_by((User.team_id == case.team_id).desc(), User.name)).all()
+        # CASE, not a boolean: on PostgreSQL a NULL team sorts first in a descending order.
+        .order_by(sql_case((User.team_id == case.team_id, 0), else_=1), User.name)).all()
     return managers + others
 
 
